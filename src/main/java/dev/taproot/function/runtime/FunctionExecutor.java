@@ -1,0 +1,68 @@
+package dev.taproot.function.runtime;
+
+import com.dylibso.chicory.runtime.Instance;
+import dev.taproot.function.FailureCode;
+import dev.taproot.function.runtime.ExecutionResult.Failed;
+import java.time.Duration;
+
+/**
+ * Runs one invocation of a compiled function in a fresh instance, under its limits. The instance
+ * runs on the calling thread, so a caller that runs many executions in parallel decides the
+ * parallelism; the instance never leaves this method, so nothing a guest leaves in its memory or
+ * globals can reach another execution.
+ */
+final class FunctionExecutor {
+
+  private final Watchdog watchdog;
+  private final Verdicts verdicts;
+
+  FunctionExecutor(Watchdog watchdog, JsonOutput json) {
+    this.watchdog = watchdog;
+    this.verdicts = new Verdicts(json);
+  }
+
+  ExecutionResult execute(CompiledFunction function, Invocation invocation) {
+    long started = System.nanoTime();
+    if (Thread.currentThread().isInterrupted()) {
+      return new Failed(
+          FailureCode.CANCELLED,
+          "cancelled before the function started: the executing thread was interrupted",
+          "",
+          Duration.ofNanos(System.nanoTime() - started));
+    }
+    MemoryGuard memory = new MemoryGuard(invocation.limits());
+    try (WasiSandbox sandbox = new WasiSandbox(invocation)) {
+      Throwable failure = null;
+      boolean timedOut;
+      Watchdog.Deadline deadline = watchdog.start(invocation.limits().timeout());
+      try {
+        run(function, sandbox, memory);
+      } catch (Throwable t) {
+        // Whatever the guest did, including StackOverflowError, is judged below.
+        failure = t;
+      } finally {
+        timedOut = deadline.stop();
+      }
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+      return verdicts.judge(
+          new Verdicts.Ending(function, invocation.limits(), failure, timedOut, elapsed),
+          sandbox,
+          memory);
+    } catch (RuntimeException e) {
+      return verdicts.internal(function, e, "", Duration.ofNanos(System.nanoTime() - started));
+    }
+  }
+
+  private static void run(CompiledFunction function, WasiSandbox sandbox, MemoryGuard memory) {
+    Instance instance =
+        Instance.builder(function.module())
+            .withImportValues(sandbox.imports())
+            .withMachineFactory(function.machineFactory())
+            .withMemoryFactory(memory::create)
+            // build() would otherwise call _start itself and swallow how it ended; we call it
+            // exactly once, below, and judge the exit ourselves.
+            .withStart(false)
+            .build();
+    instance.export(ModuleInspector.START).apply();
+  }
+}
