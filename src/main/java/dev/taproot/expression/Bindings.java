@@ -16,6 +16,15 @@ public interface Bindings {
   /** The CEL value of {@code variable}, or null when it is not bound. */
   Object celValue(String variable);
 
+  /**
+   * The JSON value of {@code variable} when the caller has it, or null. An expression that is
+   * nothing but a select chain ({@code item.output.total}) is then answered by walking the JSON,
+   * without converting it to CEL and back: the common case of a step input, once per item.
+   */
+  default JsonNode jsonValue(String variable) {
+    return null;
+  }
+
   /** These bindings plus (or with a new value for) one variable; typically {@code item}. */
   default Bindings with(String variable, Object celValue) {
     return new OverlayBindings(this, variable, celValue);

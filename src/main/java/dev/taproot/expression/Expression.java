@@ -201,12 +201,40 @@ public final class Expression {
 
   /** Evaluates to JSON. */
   public JsonNode evaluate(Bindings bindings) {
+    if (soleReference.isPresent()) {
+      Reference ref = soleReference.get();
+      JsonNode root = ref.kind().isStep() ? null : bindings.jsonValue(ref.kind().variable());
+      if (root != null) {
+        return select(root, ref.path());
+      }
+    }
     Object result = evaluateCel(bindings);
     try {
       return CelValues.toJson(result);
     } catch (IllegalArgumentException e) {
       throw new ExpressionException(source, e.getMessage(), e);
     }
+  }
+
+  /** Walks {@code a.b.c} below the variable, failing as CEL would on a missing key. */
+  private JsonNode select(JsonNode root, String path) {
+    JsonNode node = root;
+    int dot = path.indexOf('.');
+    while (dot >= 0) {
+      int next = path.indexOf('.', dot + 1);
+      String field = next < 0 ? path.substring(dot + 1) : path.substring(dot + 1, next);
+      JsonNode child = node.isObject() ? node.get(field) : null;
+      if (child == null) {
+        throw new ExpressionException(
+            source,
+            node.isObject()
+                ? "no such key: " + field
+                : "'" + path.substring(0, dot) + "' is not an object, it has no field " + field);
+      }
+      node = child;
+      dot = next;
+    }
+    return node;
   }
 
   /** Evaluates a condition, which must give true or false. */

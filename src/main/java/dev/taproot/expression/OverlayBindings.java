@@ -1,5 +1,6 @@
 package dev.taproot.expression;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
 record OverlayBindings(Bindings base, String variable, Object value) implements Bindings {
@@ -12,5 +13,10 @@ record OverlayBindings(Bindings base, String variable, Object value) implements 
   @Override
   public Object celValue(String name) {
     return variable.equals(name) ? value : base.celValue(name);
+  }
+
+  @Override
+  public JsonNode jsonValue(String name) {
+    return variable.equals(name) ? null : base.jsonValue(name);
   }
 }

@@ -21,5 +21,10 @@ public enum FailureCode {
   /** A fault in Taproot itself, not in the function. */
   INTERNAL,
   /** The execution was stopped from outside (run cancelled, service shutting down). */
-  CANCELLED
+  CANCELLED,
+  /**
+   * A forEach, when, input or output expression failed at run time (a missing key, a wrong type):
+   * the definition or the data is wrong, not the function.
+   */
+  EXPRESSION
 }

@@ -1,0 +1,369 @@
+package dev.taproot.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.checkpoint.CheckpointQueries;
+import dev.taproot.checkpoint.ExecutionStatus;
+import dev.taproot.checkpoint.PayloadStore;
+import dev.taproot.checkpoint.RunEntity;
+import dev.taproot.checkpoint.RunStatus;
+import dev.taproot.config.TaprootConfig;
+import dev.taproot.definition.WorkflowCatalog;
+import dev.taproot.definition.WorkflowDefinition;
+import dev.taproot.engine.Engine;
+import dev.taproot.engine.RunLoader;
+import dev.taproot.engine.RunService;
+import dev.taproot.error.InvalidParameterException;
+import dev.taproot.error.NotFoundException;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Runs, their progress and their checkpoints (SPEC §4). */
+@Path("/api/v1/runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunResource {
+  private final RunService runs;
+  private final RunLoader loader;
+  private final Engine engine;
+  private final CheckpointQueries checkpoints;
+  private final PayloadStore payloads;
+  private final WorkflowCatalog catalog;
+  private final TaprootConfig config;
+
+  RunResource(
+      RunService runs,
+      RunLoader loader,
+      Engine engine,
+      CheckpointQueries checkpoints,
+      PayloadStore payloads,
+      WorkflowCatalog catalog,
+      TaprootConfig config) {
+    this.runs = runs;
+    this.loader = loader;
+    this.engine = engine;
+    this.checkpoints = checkpoints;
+    this.payloads = payloads;
+    this.catalog = catalog;
+    this.config = config;
+  }
+
+  public record ErrorView(String code, String message) {}
+
+  public record RunSummary(
+      String runId,
+      String workflow,
+      int version,
+      String status,
+      Instant createdAt,
+      Instant finishedAt,
+      String traceId) {}
+
+  public record RunView(
+      String runId,
+      String workflow,
+      int version,
+      String status,
+      Instant createdAt,
+      Instant finishedAt,
+      String traceId,
+      String inputFormat,
+      Integer records,
+      Map<String, Map<String, Integer>> progress,
+      JsonNode output,
+      ErrorView error) {}
+
+  public record PageView<T>(List<T> items, int page, int size, long total) {}
+
+  public record ItemSummary(
+      String key,
+      int attempt,
+      String status,
+      String functionRef,
+      ErrorView error,
+      Instant startedAt,
+      long durationMicros) {}
+
+  public record AttemptView(
+      int attempt,
+      String status,
+      String functionRef,
+      String functionDigest,
+      String inputDigest,
+      String outputDigest,
+      ErrorView error,
+      String logs,
+      String seed,
+      Instant startedAt,
+      Instant finishedAt,
+      long durationMicros,
+      long queuedMicros,
+      String traceId,
+      String spanId) {}
+
+  public record CheckpointView(
+      String runId,
+      String step,
+      String key,
+      String status,
+      int attempt,
+      JsonNode input,
+      JsonNode output,
+      ErrorView error,
+      String logs,
+      String functionRef,
+      String functionDigest,
+      String seed,
+      Instant startedAt,
+      Instant finishedAt,
+      long durationMicros,
+      String traceId,
+      String spanId,
+      List<AttemptView> attempts) {}
+
+  @GET
+  @Transactional
+  public PageView<RunSummary> list(
+      @QueryParam("workflow") String workflow,
+      @QueryParam("status") String status,
+      @QueryParam("page") String page,
+      @QueryParam("size") String size) {
+    int p = Paging.page(page);
+    int s = Paging.size(size, config);
+    List<String> clauses = new ArrayList<>();
+    Map<String, Object> params = new LinkedHashMap<>();
+    if (workflow != null && !workflow.isBlank()) {
+      clauses.add("workflow = :workflow");
+      params.put("workflow", workflow);
+    }
+    if (status != null && !status.isBlank()) {
+      clauses.add("status = :status");
+      params.put("status", runStatus(status));
+    }
+    var query =
+        clauses.isEmpty()
+            ? RunEntity.<RunEntity>findAll(Sort.descending("createdAt"))
+            : RunEntity.<RunEntity>find(
+                String.join(" and ", clauses), Sort.descending("createdAt"), params);
+    List<RunSummary> items =
+        query.page(Page.of(p, s)).list().stream()
+            .map(
+                r ->
+                    new RunSummary(
+                        r.id,
+                        r.workflow,
+                        r.workflowVersion,
+                        r.status,
+                        r.createdAt,
+                        r.finishedAt,
+                        r.traceId))
+            .toList();
+    return new PageView<>(items, p, s, query.count());
+  }
+
+  @GET
+  @Path("{id}")
+  @Transactional
+  public RunView get(@PathParam("id") String id) {
+    RunEntity r = loader.run(id);
+    Map<String, Map<String, Integer>> progress =
+        engine.progress(id).orElseGet(() -> completeProgress(r));
+    JsonNode output = r.outputDigest == null ? null : payloads.get(r.outputDigest).orElse(null);
+    ErrorView error =
+        r.errorCode == null && r.errorMessage == null
+            ? null
+            : new ErrorView(r.errorCode, r.errorMessage);
+    return new RunView(
+        r.id,
+        r.workflow,
+        r.workflowVersion,
+        r.status,
+        r.createdAt,
+        r.finishedAt,
+        r.traceId,
+        r.inputFormat,
+        r.recordCount,
+        progress,
+        output,
+        error);
+  }
+
+  @POST
+  @Path("{id}/cancel")
+  public Response cancel(@PathParam("id") String id) {
+    runs.cancel(id);
+    return Response.accepted(Map.of("runId", id, "status", RunStatus.CANCELLED.id())).build();
+  }
+
+  @GET
+  @Path("{id}/steps/{step}/items")
+  @Transactional
+  public PageView<ItemSummary> items(
+      @PathParam("id") String id,
+      @PathParam("step") String step,
+      @QueryParam("status") String status,
+      @QueryParam("page") String page,
+      @QueryParam("size") String size) {
+    checkStep(loader.run(id), step);
+    String st = status == null || status.isBlank() ? null : executionStatus(status);
+    int p = Paging.page(page);
+    int s = Paging.size(size, config);
+    List<ItemSummary> items =
+        checkpoints.items(id, step, st, p * s, s).stream()
+            .map(
+                row ->
+                    new ItemSummary(
+                        row.itemKey(),
+                        row.attempt(),
+                        row.status(),
+                        row.functionRef(),
+                        error(row),
+                        row.startedAt(),
+                        row.durationMicros()))
+            .toList();
+    return new PageView<>(items, p, s, checkpoints.countItems(id, step, st));
+  }
+
+  @GET
+  @Path("{id}/steps/{step}/items/{key}")
+  @Transactional
+  public CheckpointView item(
+      @PathParam("id") String id, @PathParam("step") String step, @PathParam("key") String key) {
+    checkStep(loader.run(id), step);
+    List<CheckpointQueries.Row> attempts = checkpoints.attempts(id, step, key);
+    if (attempts.isEmpty()) {
+      throw new NotFoundException(
+          "step '"
+              + step
+              + "' of run "
+              + id
+              + " has no item '"
+              + key
+              + "' (not executed yet, or no such key); list them with GET /api/v1/runs/"
+              + id
+              + "/steps/"
+              + step
+              + "/items");
+    }
+    CheckpointQueries.Row last = attempts.get(attempts.size() - 1);
+    Map<String, JsonNode> values =
+        payloads.getAll(Arrays.asList(last.inputDigest(), last.outputDigest()));
+    return new CheckpointView(
+        id,
+        step,
+        key,
+        last.status(),
+        last.attempt(),
+        values.get(last.inputDigest()),
+        values.get(last.outputDigest()),
+        error(last),
+        last.logs(),
+        last.functionRef(),
+        last.functionDigest(),
+        Long.toString(last.seed()),
+        last.startedAt(),
+        last.finishedAt(),
+        last.durationMicros(),
+        last.traceId(),
+        last.spanId(),
+        attempts.stream().map(RunResource::attempt).toList());
+  }
+
+  private static AttemptView attempt(CheckpointQueries.Row r) {
+    return new AttemptView(
+        r.attempt(),
+        r.status(),
+        r.functionRef(),
+        r.functionDigest(),
+        r.inputDigest(),
+        r.outputDigest(),
+        error(r),
+        r.logs(),
+        Long.toString(r.seed()),
+        r.startedAt(),
+        r.finishedAt(),
+        r.durationMicros(),
+        r.queuedMicros(),
+        r.traceId(),
+        r.spanId());
+  }
+
+  private static ErrorView error(CheckpointQueries.Row r) {
+    return r.errorCode() == null && r.errorMessage() == null
+        ? null
+        : new ErrorView(r.errorCode(), r.errorMessage());
+  }
+
+  /** Every step with zero counts filled in, so a step that never ran still shows. */
+  private Map<String, Map<String, Integer>> completeProgress(RunEntity r) {
+    Map<String, Map<String, Integer>> stored = checkpoints.progress(r.id);
+    Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+    for (String step : catalog.definition(r.workflow, r.workflowVersion).steps().keySet()) {
+      Map<String, Integer> counts = new LinkedHashMap<>();
+      for (String s : List.of("pending", "running", "succeeded", "failed", "skipped")) {
+        counts.put(s, stored.getOrDefault(step, Map.of()).getOrDefault(s, 0));
+      }
+      out.put(step, counts);
+    }
+    return out;
+  }
+
+  private void checkStep(RunEntity run, String step) {
+    WorkflowDefinition def = catalog.definition(run.workflow, run.workflowVersion);
+    if (!def.steps().containsKey(step)) {
+      throw new NotFoundException(
+          "workflow "
+              + run.workflow
+              + " version "
+              + run.workflowVersion
+              + " has no step '"
+              + step
+              + "'; its steps are: "
+              + String.join(", ", def.steps().keySet()));
+    }
+  }
+
+  private static String runStatus(String status) {
+    try {
+      return RunStatus.of(status).id();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidParameterException(
+          "status",
+          "'"
+              + status
+              + "' is not a run status: use one of "
+              + Arrays.stream(RunStatus.values())
+                  .map(RunStatus::id)
+                  .collect(Collectors.joining(", ")));
+    }
+  }
+
+  private static String executionStatus(String status) {
+    try {
+      return ExecutionStatus.of(status).id();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidParameterException(
+          "status",
+          "'"
+              + status
+              + "' is not an item status: use one of "
+              + Arrays.stream(ExecutionStatus.values())
+                  .map(ExecutionStatus::id)
+                  .collect(Collectors.joining(", ")));
+    }
+  }
+}

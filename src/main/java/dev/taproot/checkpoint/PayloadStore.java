@@ -1,0 +1,61 @@
+package dev.taproot.checkpoint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads stored JSON values by digest. */
+@ApplicationScoped
+public class PayloadStore {
+  private static final int CHUNK = 500;
+  private final AgroalDataSource dataSource;
+
+  PayloadStore(AgroalDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  public Optional<JsonNode> get(String digest) {
+    if (digest == null) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(getAll(List.of(digest)).get(digest));
+  }
+
+  /** The values of every digest that is stored; missing ones are absent from the map. */
+  public Map<String, JsonNode> getAll(Collection<String> digests) {
+    List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(digests));
+    all.removeIf(d -> d == null);
+    Map<String, JsonNode> out = new HashMap<>();
+    try (Connection c = dataSource.getConnection()) {
+      for (int from = 0; from < all.size(); from += CHUNK) {
+        List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+        String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT digest, bytes FROM payload WHERE digest IN (" + marks + ")")) {
+          for (int i = 0; i < chunk.size(); i++) {
+            ps.setString(i + 1, chunk.get(i));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.put(rs.getString(1), CanonicalJson.parse(rs.getBytes(2)));
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read payloads: " + e.getMessage(), e);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,55 @@
+package dev.taproot.checkpoint;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** One execution of one workflow version with one input. */
+@Entity
+@Table(name = "run")
+public class RunEntity extends PanacheEntityBase {
+  @Id public String id;
+  public String workflow;
+
+  @Column(name = "workflow_version")
+  public int workflowVersion;
+
+  public String status;
+
+  @Column(name = "input_digest")
+  public String inputDigest;
+
+  /** {@code json} or {@code x-ndjson}. */
+  @Column(name = "input_format")
+  public String inputFormat;
+
+  @Column(name = "record_count")
+  public Integer recordCount;
+
+  @Column(name = "output_digest")
+  public String outputDigest;
+
+  @Column(name = "error_code")
+  public String errorCode;
+
+  @Column(name = "error_message")
+  public String errorMessage;
+
+  @Column(name = "trace_id")
+  public String traceId;
+
+  @Column(name = "span_id")
+  public String spanId;
+
+  /** JSON object {alias: "name@version"} of function overrides from redrives. */
+  public String overrides;
+
+  @Column(name = "created_at")
+  public Instant createdAt;
+
+  @Column(name = "finished_at")
+  public Instant finishedAt;
+}

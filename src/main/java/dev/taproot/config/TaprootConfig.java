@@ -1,0 +1,108 @@
+package dev.taproot.config;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every Taproot setting, under the {@code taproot.} prefix. */
+@ConfigMapping(prefix = "taproot")
+public interface TaprootConfig {
+
+  Functions functions();
+
+  Engine engine();
+
+  Runs runs();
+
+  Bundled bundled();
+
+  Fault fault();
+
+  Telemetry telemetry();
+
+  interface Telemetry {
+    /**
+     * Which execution spans to export: all, failed (only failed attempts) or sample. Run and step
+     * spans always go out.
+     */
+    @WithDefault("all")
+    ItemSpans itemSpans();
+
+    /**
+     * With item-spans=sample: the share of succeeded executions exported (failed ones always are).
+     */
+    @WithDefault("0.01")
+    double sampleRatio();
+
+    /** Which execution spans are exported. */
+    enum ItemSpans {
+      ALL,
+      FAILED,
+      SAMPLE
+    }
+  }
+
+  interface Functions {
+    /** Modules larger than this are refused with 413. */
+    @WithDefault("64M")
+    MemorySize maxModuleSize();
+
+    /** How many compiled modules stay in memory (least recently used are dropped). */
+    @WithDefault("256")
+    int compiledCacheSize();
+  }
+
+  interface Engine {
+    /** Threads that run Wasm executions; empty means one per core. */
+    Optional<Integer> workers();
+
+    /** Longest time a finished execution waits before its checkpoint batch is committed. */
+    @WithDefault("5ms")
+    Duration checkpointFlushInterval();
+
+    /** Most executions committed in one checkpoint transaction. */
+    @WithDefault("500")
+    int checkpointBatchSize();
+
+    /** Whether unfinished runs are resumed when the service starts. */
+    @WithDefault("true")
+    boolean resumeOnStart();
+  }
+
+  interface Runs {
+    /** Run inputs larger than this are refused with 413. */
+    @WithDefault("256M")
+    MemorySize maxInputSize();
+
+    /** Default and maximum page size of item listings. */
+    @WithDefault("100")
+    int defaultPageSize();
+
+    @WithDefault("1000")
+    int maxPageSize();
+  }
+
+  interface Bundled {
+    /** Register the functions and workflows in src/main/resources at start-up. */
+    @WithDefault("true")
+    boolean enabled();
+  }
+
+  /**
+   * Crash-test switches, read as system properties by {@code FaultInjection} before CDI starts;
+   * declared here so they are documented and validated. Never set in production.
+   */
+  interface Fault {
+    /**
+     * Halt the JVM at this point: after-function-returned, before-checkpoint-commit,
+     * after-checkpoint-commit.
+     */
+    Optional<String> point();
+
+    /** How many times the point is reached before the halt. */
+    @WithDefault("1")
+    long after();
+  }
+}

@@ -1,0 +1,126 @@
+package dev.taproot.demo;
+
+import dev.taproot.checkpoint.CheckpointQueries;
+import dev.taproot.checkpoint.RunEntity;
+import dev.taproot.engine.Engine;
+import dev.taproot.engine.RunLoader;
+import dev.taproot.engine.RunService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The main job: runs the bundled orders pipeline on the bundled day of orders, prints progress
+ * while it runs, then the summary and where to look.
+ */
+@ApplicationScoped
+public class DemoJob {
+  private static final String WORKFLOW = "orders";
+
+  private final RunService runs;
+  private final Engine engine;
+  private final RunLoader loader;
+  private final CheckpointQueries checkpoints;
+  private final int port;
+  private final PrintStream out = System.out;
+
+  DemoJob(
+      RunService runs,
+      Engine engine,
+      RunLoader loader,
+      CheckpointQueries checkpoints,
+      @ConfigProperty(name = "quarkus.http.port") int port) {
+    this.runs = runs;
+    this.engine = engine;
+    this.loader = loader;
+    this.checkpoints = checkpoints;
+    this.port = port;
+  }
+
+  public void run() {
+    try {
+      byte[] records = resource("examples/orders.ndjson");
+      long lines = new String(records, java.nio.charset.StandardCharsets.UTF_8).lines().count();
+      Instant start = Instant.now();
+      RunService.StartedRun started = runs.start(WORKFLOW, records, true);
+      String base = "http://localhost:" + port + "/api/v1";
+      out.printf(
+          "%n[taproot] run %s of workflow '%s' started on %d records (trace %s)%n",
+          started.runId(), WORKFLOW, lines, started.traceId());
+      out.printf("[taproot] follow it: curl -s %s/runs/%s%n", base, started.runId());
+      while (engine.isLive(started.runId())) {
+        engine.progress(started.runId()).ifPresent(p -> out.println("[taproot] " + line(p)));
+        Thread.sleep(1000);
+      }
+      summary(base, started.runId(), Duration.between(start, Instant.now()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException | IOException e) {
+      out.println("[taproot] the example run could not be started: " + e.getMessage());
+    }
+  }
+
+  private void summary(String base, String runId, Duration took) {
+    RunEntity run = QuarkusTransaction.requiringNew().call(() -> loader.run(runId));
+    Map<String, Map<String, Integer>> progress = checkpoints.progress(runId);
+    out.printf(
+        "%n[taproot] run %s %s in %.1f s%n",
+        runId, run.status.toUpperCase(), took.toMillis() / 1000.0);
+    progress.forEach((step, counts) -> out.printf("[taproot]   %-10s %s%n", step, counts));
+    if (run.errorMessage != null) {
+      out.println("[taproot] " + run.errorMessage);
+    }
+    for (String step : progress.keySet()) {
+      List<CheckpointQueries.Row> failed = checkpoints.items(runId, step, "failed", 0, 5);
+      for (CheckpointQueries.Row f : failed) {
+        out.printf(
+            "[taproot] failed: step %s item %s: %s %s%n",
+            step, f.itemKey(), f.errorCode(), f.errorMessage());
+        out.printf(
+            "[taproot]   checkpoint: curl -s %s/runs/%s/steps/%s/items/%s%n",
+            base, runId, step, f.itemKey());
+      }
+    }
+    out.printf(
+        "[taproot] all runs: curl -s %s/runs ; the service keeps running (Ctrl+C to stop)%n", base);
+  }
+
+  private static String line(Map<String, Map<String, Integer>> progress) {
+    StringBuilder b = new StringBuilder();
+    progress.forEach(
+        (step, c) -> {
+          int total = c.values().stream().mapToInt(Integer::intValue).sum();
+          b.append(step)
+              .append(' ')
+              .append(c.get("succeeded"))
+              .append('/')
+              .append(total)
+              .append(" ok");
+          if (c.get("failed") > 0) {
+            b.append(", ").append(c.get("failed")).append(" failed");
+          }
+          if (c.get("skipped") > 0) {
+            b.append(", ").append(c.get("skipped")).append(" skipped");
+          }
+          b.append(" | ");
+        });
+    return b.length() > 3 ? b.substring(0, b.length() - 3) : b.toString();
+  }
+
+  private static byte[] resource(String path) throws IOException {
+    try (InputStream in =
+        Thread.currentThread().getContextClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IOException("bundled resource " + path + " is missing");
+      }
+      return in.readAllBytes();
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.taproot.engine;
+
+import dev.taproot.function.FunctionRegistry;
+import dev.taproot.function.runtime.CompiledFunction;
+import dev.taproot.function.runtime.InvalidModuleException;
+import dev.taproot.function.runtime.WasmRuntime;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Compiled modules by digest, loaded from the registry the first time a run needs them. */
+@ApplicationScoped
+public class CompiledFunctions {
+  private final WasmRuntime runtime;
+  private final FunctionRegistry registry;
+  private final ConcurrentHashMap<String, CompiledFunction> byDigest = new ConcurrentHashMap<>();
+
+  CompiledFunctions(WasmRuntime runtime, FunctionRegistry registry) {
+    this.runtime = runtime;
+    this.registry = registry;
+  }
+
+  public CompiledFunction get(String digest) {
+    return byDigest.computeIfAbsent(digest, this::load);
+  }
+
+  private CompiledFunction load(String digest) {
+    byte[] bytes = QuarkusTransaction.joiningExisting().call(() -> registry.moduleBytes(digest));
+    try {
+      return runtime.compile(digest, bytes);
+    } catch (InvalidModuleException e) {
+      throw new IllegalStateException(
+          "registered module " + digest + " no longer compiles: " + e.getMessage(), e);
+    }
+  }
+}

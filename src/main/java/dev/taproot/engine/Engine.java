@@ -1,0 +1,220 @@
+package dev.taproot.engine;
+
+import dev.taproot.checkpoint.CheckpointWriter;
+import dev.taproot.checkpoint.ExecutionRecord;
+import dev.taproot.checkpoint.RunUpdate;
+import dev.taproot.config.TaprootConfig;
+import dev.taproot.telemetry.ExecutionTracing;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Owns the live runs, the worker pool that executes their items and the timer that retries them.
+ * Scheduling decisions are taken by each {@link RunState} when the {@link CheckpointWriter} reports
+ * a committed batch; workers only run functions and hand their checkpoints to the writer.
+ */
+@ApplicationScoped
+public class Engine implements Dispatcher, CheckpointWriter.Listener {
+  private final CheckpointWriter writer;
+  private final ExecutionRunner runner;
+  private final Event<RunFinished> finishedEvents;
+  private final ExecutionTracing tracing;
+  private final Map<String, RunState> live = new ConcurrentHashMap<>();
+  private final ThreadPoolExecutor workers;
+  private final ScheduledExecutorService timer;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
+
+  /** Fired (synchronously, on the writer thread) once a run's final status is committed. */
+  public record RunFinished(
+      String runId, String workflow, String traceId, String status, String error) {}
+
+  Engine(
+      CheckpointWriter writer,
+      ExecutionRunner runner,
+      TaprootConfig config,
+      Event<RunFinished> finishedEvents,
+      ExecutionTracing tracing) {
+    this.tracing = tracing;
+    this.writer = writer;
+    this.runner = runner;
+    this.finishedEvents = finishedEvents;
+    int threads = config.engine().workers().orElse(Runtime.getRuntime().availableProcessors());
+    AtomicInteger n = new AtomicInteger();
+    this.workers =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            0,
+            TimeUnit.SECONDS,
+            new PriorityBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "taproot-worker-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "taproot-retry-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    writer.addListener(this);
+  }
+
+  void onShutdown(@Observes ShutdownEvent event) {
+    workers.shutdownNow();
+    timer.shutdownNow();
+  }
+
+  /** Starts scheduling a run whose rows are committed; {@code recorded} is empty for a new run. */
+  void start(RunContext ctx, Map<String, RecordedExecution> recorded) {
+    RunState state = new RunState(ctx, this, recorded);
+    if (live.putIfAbsent(ctx.runId, state) != null) {
+      throw new IllegalStateException("run " + ctx.runId + " is already live");
+    }
+    state.start();
+  }
+
+  public boolean isLive(String runId) {
+    return live.containsKey(runId);
+  }
+
+  /** Stops dispatching a run's items; returns false if the run is not live here. */
+  public boolean cancel(String runId) {
+    RunState state = live.get(runId);
+    if (state == null) {
+      return false;
+    }
+    state.cancel();
+    return true;
+  }
+
+  public Optional<Map<String, Map<String, Integer>>> progress(String runId) {
+    return Optional.ofNullable(live.get(runId)).map(RunState::progress);
+  }
+
+  /** Runs being scheduled by this instance now. */
+  public int liveRuns() {
+    return live.size();
+  }
+
+  /** The most executions that ran at once since start (for the bounded-concurrency check). */
+  public int maxConcurrentExecutions() {
+    return maxInFlight.get();
+  }
+
+  public int workerCount() {
+    return workers.getMaximumPoolSize();
+  }
+
+  // --- Dispatcher --------------------------------------------------------------------------------
+
+  @Override
+  public void execute(ExecutionTask task) {
+    workers.execute(new Work(task));
+  }
+
+  @Override
+  public void executeLater(ExecutionTask task, Duration delay) {
+    timer.schedule(() -> execute(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void record(ExecutionRecord record) {
+    writer.submit(record);
+  }
+
+  @Override
+  public String stepStarted(RunContext ctx, String step) {
+    return ctx.traceId == null
+        ? null
+        : tracing.stepStarted(ctx.traceId, ctx.spanId, ctx.runId, ctx.workflow, step);
+  }
+
+  @Override
+  public void stepFinished(RunContext ctx, String step, Map<String, Integer> counts) {
+    tracing.stepFinished(ctx.runId, step, counts);
+  }
+
+  @Override
+  public void finish(RunUpdate update) {
+    writer.submit(update);
+  }
+
+  // --- CheckpointWriter.Listener ----------------------------------------------------------------
+
+  @Override
+  public void committed(List<ExecutionRecord> executions, List<RunUpdate> runs) {
+    for (ExecutionRecord r : executions) {
+      RunState state = live.get(r.runId());
+      if (state != null) {
+        state.committed(r);
+      }
+    }
+    for (RunUpdate u : runs) {
+      RunState state = live.remove(u.runId());
+      if (state != null) {
+        Log.infof(
+            "run %s %s%s",
+            u.runId(), u.status(), u.errorMessage() == null ? "" : ": " + u.errorMessage());
+        finishedEvents.fire(
+            new RunFinished(
+                u.runId(), state.ctx.workflow, state.ctx.traceId, u.status(), u.errorMessage()));
+      }
+    }
+  }
+
+  /** A queued attempt; ordered like its task so deeper steps and earlier items go first. */
+  private final class Work implements Runnable, Comparable<Work> {
+    private final ExecutionTask task;
+
+    Work(ExecutionTask task) {
+      this.task = task;
+    }
+
+    @Override
+    public int compareTo(Work o) {
+      return task.compareTo(o.task);
+    }
+
+    @Override
+    public void run() {
+      if (task.run().cancelled()) {
+        return;
+      }
+      int now = inFlight.incrementAndGet();
+      maxInFlight.accumulateAndGet(now, Math::max);
+      task.step().executing.incrementAndGet();
+      try {
+        writer.submit(runner.run(task));
+      } catch (RuntimeException e) {
+        Log.errorf(
+            e,
+            "execution of %s/%s item %s failed inside the engine",
+            task.run().ctx.runId,
+            task.step().id(),
+            task.item().key);
+        writer.submit(runner.internalFailure(task, e));
+      } finally {
+        task.step().executing.decrementAndGet();
+        inFlight.decrementAndGet();
+      }
+    }
+  }
+}

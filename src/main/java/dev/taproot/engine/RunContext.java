@@ -1,0 +1,70 @@
+package dev.taproot.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.definition.WorkflowDefinition;
+import dev.taproot.expression.CelValues;
+import java.util.Map;
+
+/** The fixed facts of one run: what it runs, on what, under which trace. */
+final class RunContext {
+  final String runId;
+  final String workflow;
+  final int version;
+  final WorkflowDefinition definition;
+  final JsonNode input;
+  final boolean ndjson;
+  final String traceId;
+  final String spanId;
+  final Map<String, PinnedFunction> functions;
+  private volatile Object inputCel;
+  private volatile Object runCel;
+
+  RunContext(
+      String runId,
+      String workflow,
+      int version,
+      WorkflowDefinition definition,
+      JsonNode input,
+      boolean ndjson,
+      String traceId,
+      String spanId,
+      Map<String, PinnedFunction> functions) {
+    this.runId = runId;
+    this.workflow = workflow;
+    this.version = version;
+    this.definition = definition;
+    this.input = input;
+    this.ndjson = ndjson;
+    this.traceId = traceId;
+    this.spanId = spanId;
+    this.functions = Map.copyOf(functions);
+  }
+
+  /** The run input as a CEL value, converted once: it is read by every item of every step. */
+  Object inputCel() {
+    Object v = inputCel;
+    if (v == null) {
+      v = CelValues.toCel(input);
+      inputCel = v;
+    }
+    return v;
+  }
+
+  Object runCel() {
+    Object v = runCel;
+    if (v == null) {
+      v = Map.of("id", runId, "workflow", workflow, "version", (long) version);
+      runCel = v;
+    }
+    return v;
+  }
+
+  PinnedFunction function(String alias) {
+    PinnedFunction f = functions.get(alias);
+    if (f == null) {
+      throw new IllegalStateException(
+          "run " + runId + " has no pinned function for alias " + alias);
+    }
+    return f;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.taproot.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taproot.checkpoint.CanonicalJson;
+import dev.taproot.checkpoint.ExecutionStatus;
+import dev.taproot.checkpoint.PayloadStore;
+import dev.taproot.checkpoint.RunEntity;
+import dev.taproot.definition.FunctionAlias;
+import dev.taproot.definition.WorkflowCatalog;
+import dev.taproot.definition.WorkflowDefinition;
+import dev.taproot.error.NotFoundException;
+import dev.taproot.function.FunctionRefs;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Rebuilds what a run needs in memory from its rows: definition, input, pinned functions,
+ * checkpoints.
+ */
+@ApplicationScoped
+public class RunLoader {
+  private final WorkflowCatalog catalog;
+  private final PayloadStore payloads;
+  private final AgroalDataSource dataSource;
+
+  RunLoader(WorkflowCatalog catalog, PayloadStore payloads, AgroalDataSource dataSource) {
+    this.catalog = catalog;
+    this.payloads = payloads;
+    this.dataSource = dataSource;
+  }
+
+  /** A run's context and the latest attempt of each of its (step, item key). */
+  public record Loaded(RunContext context, Map<String, RecordedExecution> recorded) {}
+
+  public RunEntity run(String runId) {
+    RunEntity run = RunEntity.findById(runId);
+    if (run == null) {
+      throw new NotFoundException("no run '" + runId + "'; list runs with GET /api/v1/runs");
+    }
+    return run;
+  }
+
+  public Loaded load(String runId) {
+    RunEntity run = QuarkusTransaction.requiringNew().call(() -> run(runId));
+    WorkflowDefinition def = catalog.definition(run.workflow, run.workflowVersion);
+    JsonNode input =
+        payloads
+            .get(run.inputDigest)
+            .orElseThrow(
+                () -> new IllegalStateException("input payload of run " + runId + " is missing"));
+    return new Loaded(context(run, def, input), latestAttempts(runId));
+  }
+
+  RunContext context(RunEntity run, WorkflowDefinition def, JsonNode input) {
+    Map<String, PinnedFunction> functions = new LinkedHashMap<>();
+    for (FunctionAlias alias : def.functions().values()) {
+      functions.put(
+          alias.alias(),
+          new PinnedFunction(
+              alias.alias(),
+              alias.resolved().name() + "@" + alias.resolved().version(),
+              alias.resolved().digest(),
+              alias.env()));
+    }
+    for (Map.Entry<String, String> o : overrides(run).entrySet()) {
+      PinnedFunction base = functions.get(o.getKey());
+      String ref = o.getValue();
+      if (base != null
+          && QuarkusTransaction.requiringNew().call(() -> FunctionRefs.resolve(ref))
+              instanceof FunctionRefs.Resolution.Found f) {
+        functions.put(
+            o.getKey(),
+            new PinnedFunction(base.alias(), f.version().ref(), f.version().digest, base.env()));
+      }
+    }
+    return new RunContext(
+        run.id,
+        run.workflow,
+        run.workflowVersion,
+        def,
+        input,
+        "x-ndjson".equals(run.inputFormat),
+        run.traceId,
+        run.spanId,
+        functions);
+  }
+
+  private static Map<String, String> overrides(RunEntity run) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (run.overrides != null && !run.overrides.isBlank()) {
+      ObjectNode node =
+          (ObjectNode)
+              CanonicalJson.parse(run.overrides.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+    }
+    return out;
+  }
+
+  /** The latest attempt per (step, item key), with the outputs of the succeeded ones. */
+  Map<String, RecordedExecution> latestAttempts(String runId) {
+    Map<String, Object[]> rows = new HashMap<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT step_id, item_key, attempt, status, error_code, output_digest, span_id FROM execution WHERE run_id = ? ORDER BY attempt")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Object[] row = {
+            rs.getString(1),
+            rs.getString(2),
+            rs.getInt(3),
+            rs.getString(4),
+            rs.getString(5),
+            rs.getString(6),
+            rs.getString(7)
+          };
+          rows.put(RunState.recordKey((String) row[0], (String) row[1]), row);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "could not read checkpoints of run " + runId + ": " + e.getMessage(), e);
+    }
+    Map<String, JsonNode> outputs =
+        payloads.getAll(rows.values().stream().map(r -> (String) r[5]).toList());
+    Map<String, RecordedExecution> recorded = new HashMap<>();
+    rows.forEach(
+        (k, r) ->
+            recorded.put(
+                k,
+                new RecordedExecution(
+                    (String) r[0],
+                    (String) r[1],
+                    (Integer) r[2],
+                    ExecutionStatus.of((String) r[3]),
+                    (String) r[4],
+                    r[5] == null ? null : outputs.get((String) r[5]),
+                    (String) r[6],
+                    false)));
+    return recorded;
+  }
+}

@@ -1,0 +1,573 @@
+package dev.taproot.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taproot.checkpoint.ExecutionRecord;
+import dev.taproot.checkpoint.ExecutionStatus;
+import dev.taproot.checkpoint.LineageEdge;
+import dev.taproot.checkpoint.Payload;
+import dev.taproot.checkpoint.RunStatus;
+import dev.taproot.checkpoint.RunUpdate;
+import dev.taproot.definition.ForEach;
+import dev.taproot.definition.StepDefinition;
+import dev.taproot.expression.Bindings;
+import dev.taproot.expression.CelValues;
+import dev.taproot.expression.Reference;
+import dev.taproot.function.FailureCode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The scheduler of one live run: decides which items exist and which are ready, from committed
+ * checkpoints only. All methods run under the instance lock, on the checkpoint writer's thread or
+ * an API thread; executions happen elsewhere ({@link Dispatcher}).
+ */
+final class RunState {
+  final RunContext ctx;
+  private final Dispatcher dispatcher;
+  private final Map<String, StepState> steps = new LinkedHashMap<>();
+  private final Map<String, List<StepState>> downstream = new HashMap<>();
+  private final Map<String, RecordedExecution> recorded;
+  private volatile boolean cancelled;
+  private boolean finishing;
+
+  RunState(RunContext ctx, Dispatcher dispatcher, Map<String, RecordedExecution> recorded) {
+    this.ctx = ctx;
+    this.dispatcher = dispatcher;
+    this.recorded = new HashMap<>(recorded);
+    Map<String, Integer> depth = new HashMap<>();
+    for (String id : ctx.definition.topologicalOrder()) {
+      StepDefinition def = ctx.definition.steps().get(id);
+      int d = def.dependsOn().stream().mapToInt(dep -> depth.get(dep) + 1).max().orElse(0);
+      depth.put(id, d);
+      steps.put(id, new StepState(def, d));
+    }
+    for (StepState s : steps.values()) {
+      for (String dep : s.def.dependsOn()) {
+        downstream.computeIfAbsent(dep, k -> new ArrayList<>()).add(s);
+      }
+    }
+  }
+
+  static String recordKey(String stepId, String itemKey) {
+    return stepId + "\u0000" + itemKey;
+  }
+
+  synchronized void start() {
+    for (StepState s : steps.values()) {
+      maybeExpand(s);
+    }
+    maybeFinish();
+  }
+
+  /** Read by workers without the lock: a stale false only lets one more queued attempt run. */
+  boolean cancelled() {
+    return cancelled;
+  }
+
+  synchronized void cancel() {
+    if (cancelled || finishing) {
+      return;
+    }
+    cancelled = true;
+    finishing = true;
+    dispatcher.finish(
+        new RunUpdate(
+            ctx.runId, RunStatus.CANCELLED.id(), null, null, "cancelled by request", now()));
+  }
+
+  /** A checkpoint of this run is durable: move its item on and release whatever it unblocks. */
+  synchronized void committed(ExecutionRecord r) {
+    StepState step = steps.get(r.stepId());
+    ItemState item = step == null ? null : step.items.get(r.itemKey());
+    if (item == null || item.attempt != r.attempt() || item.status.terminal()) {
+      return;
+    }
+    item.spanId = r.spanId();
+    switch (r.status()) {
+      case SUCCEEDED -> {
+        item.output = r.output().value();
+        terminal(step, item, ItemStatus.SUCCEEDED);
+      }
+      case SKIPPED -> {
+        item.blocksDownstream = FailureCode.UPSTREAM.name().equals(r.errorCode());
+        item.filtered = !item.blocksDownstream;
+        terminal(step, item, ItemStatus.SKIPPED);
+      }
+      case FAILED -> {
+        item.lastError = r.errorCode() + ": " + r.errorMessage();
+        if (!cancelled
+            && Retries.retryable(r.errorCode())
+            && r.attempt() < step.def.retry().maxAttempts()) {
+          ExecutionTask next = task(step, item, r.attempt() + 1);
+          dispatcher.executeLater(next, step.def.retry().delayBeforeAttempt(r.attempt() + 1));
+        } else {
+          item.blocksDownstream = true;
+          terminal(step, item, ItemStatus.FAILED);
+        }
+      }
+    }
+  }
+
+  /** Counts per step and status, for progress reports; kept as items move, so this is cheap. */
+  synchronized Map<String, Map<String, Integer>> progress() {
+    Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+    for (StepState s : steps.values()) {
+      out.put(s.id(), s.counts());
+    }
+    return out;
+  }
+
+  // --- expansion -------------------------------------------------------------------------------
+
+  private void maybeExpand(StepState s) {
+    if (s.expanded) {
+      return;
+    }
+    ForEach forEach = s.def.forEach();
+    String itemWiseOver = forEach instanceof ForEach.ItemWise iw ? iw.upstreamStep() : null;
+    boolean blocked = false;
+    for (String dep : s.def.dependsOn()) {
+      if (dep.equals(itemWiseOver)) {
+        continue;
+      }
+      StepState d = steps.get(dep);
+      if (!d.done) {
+        return;
+      }
+      blocked |= d.blocking > 0;
+    }
+    s.expanded = true;
+    if (!(forEach instanceof ForEach.None)) {
+      s.spanId = dispatcher.stepStarted(ctx, s.id());
+    }
+    // Items recovered from checkpoints finish as they are created; the step is not done until all
+    // exist.
+    s.expanding = true;
+    if (forEach instanceof ForEach.OverList over) {
+      expandList(s, over, blocked);
+    } else if (forEach instanceof ForEach.ItemWise iw) {
+      s.upstreamBlocked = blocked;
+      StepState upstream = steps.get(iw.upstreamStep());
+      for (ItemState upstreamItem : upstream.itemsInOrder()) {
+        if (upstreamItem.status.terminal()) {
+          followItem(s, upstream, upstreamItem);
+        }
+      }
+    } else {
+      createItem(s, "0", 0, null, List.of(), blocked);
+    }
+    s.expanding = false;
+    maybeDone(s);
+  }
+
+  private void expandList(StepState s, ForEach.OverList over, boolean blocked) {
+    if (blocked) {
+      createItem(s, "0", 0, null, List.of(), true);
+      return;
+    }
+    JsonNode list;
+    try {
+      list = over.expression().evaluate(bindings(s, null));
+    } catch (RuntimeException e) {
+      failWithoutRunning(s, "0", 0, "forEach of step " + s.id() + " failed: " + e.getMessage());
+      return;
+    }
+    if (!list.isArray()) {
+      failWithoutRunning(
+          s,
+          "0",
+          0,
+          "forEach of step "
+              + s.id()
+              + " must give a list, got "
+              + list.getNodeType().name().toLowerCase());
+      return;
+    }
+    List<Reference> sources = over.expression().references();
+    for (int i = 0; i < list.size(); i++) {
+      createItem(s, Integer.toString(i), i, list.get(i), originEdges(sources, i), false);
+    }
+  }
+
+  /**
+   * Where element i of a forEach list came from: the record of an upload, or an upstream output.
+   */
+  private List<LineageEdge> originEdges(List<Reference> sources, int i) {
+    List<LineageEdge> edges = new ArrayList<>();
+    for (Reference ref : sources) {
+      String path = ref.path() + "[" + i + "]";
+      switch (ref.kind()) {
+        case INPUT ->
+            edges.add(
+                LineageEdge.fromInput(
+                    ctx.ndjson && ref.path().equals("input.records") ? Integer.toString(i) : null,
+                    path));
+        case STEP_OUTPUT -> {
+          ItemState only = steps.get(ref.stepId()).items.get("0");
+          edges.add(new LineageEdge(ref.stepId(), "0", only.attempt, path));
+        }
+        default -> {}
+      }
+    }
+    return edges;
+  }
+
+  private void followItem(StepState s, StepState upstream, ItemState u) {
+    if (u.filtered) {
+      return;
+    }
+    ObjectNode item = JsonNodeFactory.instance.objectNode();
+    item.put("key", u.key);
+    item.set("output", u.output);
+    List<LineageEdge> origin = List.of(new LineageEdge(upstream.id(), u.key, u.attempt, "item"));
+    createItem(s, u.key, u.order, item, origin, s.upstreamBlocked || u.blocksDownstream);
+  }
+
+  private void createItem(
+      StepState s,
+      String key,
+      long order,
+      JsonNode item,
+      List<LineageEdge> origin,
+      boolean blocked) {
+    ItemState state = new ItemState(key, order, item, origin);
+    s.items.put(key, state);
+    s.setStatus(state, ItemStatus.PENDING);
+    s.unfinished++;
+    RecordedExecution past = recorded.remove(recordKey(s.id(), key));
+    if (past != null && !past.rerun() && finalOutcome(s, past)) {
+      state.attempt = past.attempt();
+      state.output = past.output();
+      state.spanId = past.spanId();
+      switch (past.status()) {
+        case SUCCEEDED -> terminal(s, state, ItemStatus.SUCCEEDED);
+        case SKIPPED -> {
+          state.blocksDownstream = FailureCode.UPSTREAM.name().equals(past.errorCode());
+          state.filtered = !state.blocksDownstream;
+          terminal(s, state, ItemStatus.SKIPPED);
+        }
+        case FAILED -> {
+          state.blocksDownstream = true;
+          terminal(s, state, ItemStatus.FAILED);
+        }
+      }
+      return;
+    }
+    int attempt = past == null ? 1 : past.attempt() + 1;
+    state.attempt = attempt;
+    if (past != null) {
+      state.replacedSpanId = past.spanId();
+      state.lastError = past.errorCode();
+    }
+    if (cancelled) {
+      return;
+    }
+    if (blocked) {
+      s.setStatus(state, ItemStatus.RUNNING);
+      dispatcher.record(
+          withoutRunning(
+              s,
+              state,
+              ExecutionStatus.SKIPPED,
+              FailureCode.UPSTREAM.name(),
+              "skipped: an upstream item failed"));
+      return;
+    }
+    if (s.def.when() != null) {
+      boolean run;
+      try {
+        JsonNode verdict = s.def.when().evaluate(bindings(s, state));
+        run = verdict.isBoolean() && verdict.booleanValue();
+        if (!verdict.isBoolean()) {
+          throw new IllegalArgumentException("when must give true or false, got " + verdict);
+        }
+      } catch (RuntimeException e) {
+        s.setStatus(state, ItemStatus.RUNNING);
+        dispatcher.record(
+            withoutRunning(
+                s,
+                state,
+                ExecutionStatus.FAILED,
+                FailureCode.EXPRESSION.name(),
+                "when of step " + s.id() + ": " + e.getMessage()));
+        return;
+      }
+      if (!run) {
+        s.setStatus(state, ItemStatus.RUNNING);
+        dispatcher.record(
+            withoutRunning(s, state, ExecutionStatus.SKIPPED, null, "when: condition was false"));
+        return;
+      }
+    }
+    s.setStatus(state, ItemStatus.PENDING);
+    dispatcher.execute(task(s, state, attempt));
+  }
+
+  private boolean finalOutcome(StepState s, RecordedExecution past) {
+    return past.status() != ExecutionStatus.FAILED
+        || !Retries.retryable(past.errorCode())
+        || past.attempt() >= s.def.retry().maxAttempts();
+  }
+
+  private void failWithoutRunning(StepState s, String key, long order, String message) {
+    ItemState state = new ItemState(key, order, null, List.of());
+    s.items.put(key, state);
+    s.setStatus(state, ItemStatus.PENDING);
+    s.unfinished++;
+    RecordedExecution past = recorded.remove(recordKey(s.id(), key));
+    state.attempt = past == null ? 1 : past.attempt() + 1;
+    s.setStatus(state, ItemStatus.RUNNING);
+    dispatcher.record(
+        withoutRunning(s, state, ExecutionStatus.FAILED, FailureCode.EXPRESSION.name(), message));
+  }
+
+  private ExecutionRecord withoutRunning(
+      StepState s, ItemState item, ExecutionStatus status, String code, String message) {
+    Instant now = now();
+    PinnedFunction fn = ctx.function(s.def.function());
+    return new ExecutionRecord(
+        ctx.runId,
+        ctx.workflow,
+        s.id(),
+        item.key,
+        item.attempt,
+        item.order,
+        status,
+        fn.ref(),
+        fn.digest(),
+        null,
+        null,
+        code,
+        message,
+        null,
+        0L,
+        now,
+        now,
+        0L,
+        0L,
+        ctx.traceId,
+        null,
+        List.of());
+  }
+
+  // --- completion ------------------------------------------------------------------------------
+
+  private void terminal(StepState s, ItemState item, ItemStatus status) {
+    s.setStatus(item, status);
+    s.unfinished--;
+    if (item.blocksDownstream) {
+      s.blocking++;
+    }
+    for (StepState d : downstream.getOrDefault(s.id(), List.of())) {
+      if (d.expanded
+          && d.def.forEach() instanceof ForEach.ItemWise iw
+          && iw.upstreamStep().equals(s.id())) {
+        followItem(d, s, item);
+      }
+    }
+    maybeDone(s);
+  }
+
+  private void maybeDone(StepState s) {
+    if (s.done || !s.expanded || s.expanding || s.unfinished > 0) {
+      return;
+    }
+    if (s.def.forEach() instanceof ForEach.ItemWise iw && !steps.get(iw.upstreamStep()).done) {
+      return;
+    }
+    s.done = true;
+    if (s.spanId != null) {
+      dispatcher.stepFinished(ctx, s.id(), s.counts());
+    }
+    for (StepState d : downstream.getOrDefault(s.id(), List.of())) {
+      maybeExpand(d);
+      maybeDone(d);
+    }
+    maybeFinish();
+  }
+
+  private void maybeFinish() {
+    if (finishing) {
+      return;
+    }
+    for (StepState s : steps.values()) {
+      if (!s.done) {
+        return;
+      }
+    }
+    finishing = true;
+    List<String> failedSteps = new ArrayList<>();
+    int failedItems = 0;
+    for (StepState s : steps.values()) {
+      long failed = s.items.values().stream().filter(i -> i.status == ItemStatus.FAILED).count();
+      if (failed > 0) {
+        failedSteps.add(s.id());
+        failedItems += (int) failed;
+      }
+    }
+    if (!failedSteps.isEmpty()) {
+      dispatcher.finish(
+          new RunUpdate(
+              ctx.runId,
+              RunStatus.FAILED.id(),
+              null,
+              "STEP_FAILED",
+              failedItems
+                  + " item(s) failed in step(s) "
+                  + String.join(", ", failedSteps)
+                  + "; list them with GET /api/v1/runs/"
+                  + ctx.runId
+                  + "/steps/"
+                  + failedSteps.get(0)
+                  + "/items?status=failed",
+              now()));
+      return;
+    }
+    Payload output = null;
+    if (ctx.definition.output() != null) {
+      try {
+        output = Payload.of(ctx.definition.output().evaluate(bindings(null, null)));
+      } catch (RuntimeException e) {
+        dispatcher.finish(
+            new RunUpdate(
+                ctx.runId,
+                RunStatus.FAILED.id(),
+                null,
+                FailureCode.EXPRESSION.name(),
+                "output: " + e.getMessage(),
+                now()));
+        return;
+      }
+    }
+    dispatcher.finish(
+        new RunUpdate(ctx.runId, RunStatus.SUCCEEDED.id(), output, null, null, now()));
+  }
+
+  // --- inputs ----------------------------------------------------------------------------------
+
+  private ExecutionTask task(StepState s, ItemState item, int attempt) {
+    item.attempt = attempt;
+    Map<String, Object> stepValues = new HashMap<>();
+    List<LineageEdge> edges = new ArrayList<>();
+    Set<String> seen = new LinkedHashSet<>();
+    for (Reference ref : s.def.input().references()) {
+      if (!seen.add(ref.kind() + ":" + ref.stepId() + ":" + ref.path())) {
+        continue;
+      }
+      switch (ref.kind()) {
+        case INPUT -> edges.add(LineageEdge.fromInput(null, ref.path()));
+        case ITEM -> {
+          for (LineageEdge o : item.origin) {
+            // item-wise: the path read from the upstream item; over a list: where the element came
+            // from
+            String path = "item".equals(o.path()) ? ref.path() : o.path();
+            edges.add(new LineageEdge(o.fromStep(), o.fromKey(), o.fromAttempt(), path));
+          }
+        }
+        case STEP_OUTPUT -> {
+          StepState p = steps.get(ref.stepId());
+          ItemState only = p.items.get("0");
+          stepValues.put(p.id(), Map.of("output", celOutput(p)));
+          edges.add(new LineageEdge(p.id(), "0", only.attempt, ref.path()));
+        }
+        case STEP_ITEMS -> {
+          StepState p = steps.get(ref.stepId());
+          List<ItemState> succeeded = new ArrayList<>();
+          for (ItemState i : p.itemsInOrder()) {
+            if (i.status == ItemStatus.SUCCEEDED) {
+              succeeded.add(i);
+              edges.add(new LineageEdge(p.id(), i.key, i.attempt, ref.path()));
+            }
+          }
+          stepValues.put(p.id(), new FanIn(succeeded));
+        }
+        case RUN -> {}
+      }
+    }
+    List<String> upstreamSpans = new ArrayList<>();
+    for (LineageEdge e : edges) {
+      ItemState from = e.fromStep() == null ? null : steps.get(e.fromStep()).items.get(e.fromKey());
+      if (from != null && from.spanId != null) {
+        upstreamSpans.add(from.spanId);
+      }
+    }
+    return ExecutionTask.of(this, s, item, attempt, stepValues, dedupe(edges), upstreamSpans);
+  }
+
+  private static List<LineageEdge> dedupe(List<LineageEdge> edges) {
+    return new ArrayList<>(new LinkedHashSet<>(edges));
+  }
+
+  private Object celOutput(StepState p) {
+    if (p.celOutput == null) {
+      ItemState only = p.items.get("0");
+      p.celOutput = CelValues.toCel(only.output);
+    }
+    return p.celOutput;
+  }
+
+  /** Bindings for expressions evaluated here (forEach, when, output), on the current state. */
+  private Bindings bindings(StepState s, ItemState item) {
+    return variable ->
+        switch (variable) {
+          case "input" -> ctx.inputCel();
+          case "run" -> ctx.runCel();
+          case "item" -> item == null || item.item == null ? null : CelValues.toCel(item.item);
+          case "steps" -> stepsForExpression();
+          default -> null;
+        };
+  }
+
+  private Map<String, Object> stepsForExpression() {
+    Map<String, Object> all = new HashMap<>();
+    for (StepState p : steps.values()) {
+      if (!p.done) {
+        continue;
+      }
+      if (p.def.forEach() instanceof ForEach.None) {
+        ItemState only = p.items.get("0");
+        if (only != null && only.status == ItemStatus.SUCCEEDED) {
+          all.put(p.id(), Map.of("output", celOutput(p)));
+        }
+      } else {
+        all.put(
+            p.id(),
+            Map.of(
+                "items",
+                new FanIn(
+                        p.itemsInOrder().stream()
+                            .filter(i -> i.status == ItemStatus.SUCCEEDED)
+                            .toList())
+                    .celValue()));
+      }
+    }
+    return all;
+  }
+
+  /** The succeeded items of a forEach step, converted to {@code [{key, output}]} when read. */
+  record FanIn(List<ItemState> items) {
+    Object celValue() {
+      List<Object> list = new ArrayList<>(items.size());
+      for (ItemState i : items) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("key", i.key);
+        entry.put("output", CelValues.toCel(i.output));
+        list.add(entry);
+      }
+      return list;
+    }
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+  }
+}

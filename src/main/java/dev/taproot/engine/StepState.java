@@ -1,0 +1,82 @@
+package dev.taproot.engine;
+
+import dev.taproot.definition.StepDefinition;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The items of one step inside a live run. Guarded by its {@link RunState}'s lock. */
+final class StepState {
+  final StepDefinition def;
+
+  /**
+   * Longer paths from a root run first, so records flow through the pipeline instead of piling up.
+   */
+  final int depth;
+
+  final Map<String, ItemState> items = new HashMap<>();
+
+  /** Items exist (or, item-wise, are being accepted). */
+  boolean expanded;
+
+  /** Items are being created; a count of zero unfinished does not mean done yet. */
+  boolean expanding;
+
+  boolean done;
+  int unfinished;
+  int blocking;
+
+  /** Item-wise step whose other dependencies failed: every item it receives is skipped. */
+  boolean upstreamBlocked;
+
+  /** Span covering a forEach step's items; null for a step without forEach. */
+  String spanId;
+
+  /** Item "0" of a step without forEach, converted to a CEL value once for every reader. */
+  Object celOutput;
+
+  StepState(StepDefinition def, int depth) {
+    this.def = def;
+    this.depth = depth;
+  }
+
+  String id() {
+    return def.id();
+  }
+
+  private final int[] counts = new int[ItemStatus.values().length];
+
+  /** Attempts of this step on a worker right now (workers update it without the run's lock). */
+  final AtomicInteger executing = new AtomicInteger();
+
+  void setStatus(ItemState item, ItemStatus status) {
+    if (item.counted) {
+      counts[item.status.ordinal()]--;
+    }
+    item.counted = true;
+    item.status = status;
+    counts[status.ordinal()]++;
+  }
+
+  /** pending / running / succeeded / failed / skipped, as a user reads them. */
+  Map<String, Integer> counts() {
+    int onWorkers = Math.min(executing.get(), counts[ItemStatus.PENDING.ordinal()]);
+    Map<String, Integer> out = new LinkedHashMap<>();
+    out.put("pending", counts[ItemStatus.PENDING.ordinal()] - onWorkers);
+    out.put("running", counts[ItemStatus.RUNNING.ordinal()] + onWorkers);
+    out.put("succeeded", counts[ItemStatus.SUCCEEDED.ordinal()]);
+    out.put("failed", counts[ItemStatus.FAILED.ordinal()]);
+    out.put("skipped", counts[ItemStatus.SKIPPED.ordinal()]);
+    return out;
+  }
+
+  List<ItemState> itemsInOrder() {
+    List<ItemState> list = new ArrayList<>(items.values());
+    list.sort(Comparator.comparingLong(i -> i.order));
+    return list;
+  }
+}

@@ -1,0 +1,92 @@
+package dev.taproot.telemetry;
+
+import dev.taproot.checkpoint.CheckpointWriter;
+import dev.taproot.checkpoint.ExecutionRecord;
+import dev.taproot.checkpoint.RunUpdate;
+import dev.taproot.engine.Engine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Prometheus metrics (at {@code /q/metrics}) from committed checkpoints, so they count exactly what
+ * the database holds: executions by workflow, step and outcome, execution and queue latency, runs
+ * by final status, and payload bytes written.
+ */
+@ApplicationScoped
+public class ExecutionMetrics implements CheckpointWriter.Listener {
+  private final MeterRegistry registry;
+  private final CheckpointWriter writer;
+  private final Map<String, Counter> executions = new ConcurrentHashMap<>();
+  private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+  private final Map<String, Timer> queueWaits = new ConcurrentHashMap<>();
+
+  private final Engine engine;
+
+  ExecutionMetrics(MeterRegistry registry, CheckpointWriter writer, Engine engine) {
+    this.registry = registry;
+    this.writer = writer;
+    this.engine = engine;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    writer.addListener(this);
+    registry
+        .more()
+        .counter(
+            "taproot.payload.bytes.written",
+            List.of(),
+            writer,
+            CheckpointWriter::payloadBytesWritten);
+    registry.gauge("taproot.runs.running", List.of(), engine, Engine::liveRuns);
+  }
+
+  @Override
+  public void committed(List<ExecutionRecord> records, List<RunUpdate> runs) {
+    for (ExecutionRecord r : records) {
+      String workflow = r.workflow() == null ? "" : r.workflow();
+      String outcome = r.status().id();
+      executions
+          .computeIfAbsent(
+              workflow + "\u0000" + r.stepId() + "\u0000" + outcome,
+              k ->
+                  Counter.builder("taproot.executions")
+                      .description("Executions by workflow, step and outcome")
+                      .tags("workflow", workflow, "step", r.stepId(), "outcome", outcome)
+                      .register(registry))
+          .increment();
+      if (r.durationMicros() > 0) {
+        durations
+            .computeIfAbsent(
+                workflow + "\u0000" + r.stepId(),
+                k ->
+                    Timer.builder("taproot.execution.duration")
+                        .description("Time of one attempt, input building and contracts included")
+                        .tags("workflow", workflow, "step", r.stepId())
+                        .publishPercentileHistogram()
+                        .register(registry))
+            .record(Duration.ofNanos(r.durationMicros() * 1_000));
+        queueWaits
+            .computeIfAbsent(
+                workflow,
+                k ->
+                    Timer.builder("taproot.execution.queue")
+                        .description("Time an attempt waited for a worker")
+                        .tags("workflow", workflow)
+                        .publishPercentileHistogram()
+                        .register(registry))
+            .record(Duration.ofNanos(r.queuedMicros() * 1_000));
+      }
+    }
+    for (RunUpdate u : runs) {
+      registry.counter("taproot.runs.finished", "status", u.status()).increment();
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.taproot.telemetry;
+
+import dev.taproot.engine.Engine;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One trace per run: its root span opens when the run starts and closes when it finishes. */
+@ApplicationScoped
+public class RunTracing {
+  private final Tracer tracer;
+  private final Map<String, Span> open = new ConcurrentHashMap<>();
+
+  RunTracing(Tracer tracer) {
+    this.tracer = tracer;
+  }
+
+  /** The ids a run records so its checkpoints and later spans join its trace. */
+  public record RunSpan(String traceId, String spanId) {}
+
+  public RunSpan startRun(String runId, String workflow, int version) {
+    Span span =
+        tracer
+            .spanBuilder("run " + workflow)
+            .setNoParent()
+            .setSpanKind(SpanKind.INTERNAL)
+            .setAttribute("taproot.run.id", runId)
+            .setAttribute("taproot.workflow", workflow)
+            .setAttribute("taproot.workflow.version", version)
+            .startSpan();
+    open.put(runId, span);
+    return new RunSpan(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId());
+  }
+
+  void onFinished(@Observes Engine.RunFinished finished) {
+    Span span = open.remove(finished.runId());
+    if (span != null) {
+      span.setAttribute("taproot.run.status", finished.status());
+      if (!"succeeded".equals(finished.status())) {
+        span.setStatus(StatusCode.ERROR, "run " + finished.status());
+      }
+      span.end();
+    }
+  }
+}

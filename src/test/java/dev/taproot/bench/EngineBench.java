@@ -1,0 +1,384 @@
+package dev.taproot.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taproot.function.runtime.CompiledFunction;
+import dev.taproot.function.runtime.ExecutionResult;
+import dev.taproot.function.runtime.Invocation;
+import dev.taproot.function.runtime.Limits;
+import dev.taproot.function.runtime.WasmRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The engine against a plain loop: runs a 3-step item-wise pipeline (parse, enrich, validate) over
+ * N records through the packaged service on each database, and the same functions on the same
+ * records through the same runtime without the engine, one thread per core. Prints a Markdown
+ * table. Started by {@code bench/engine.sh}.
+ */
+public final class EngineBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String[] FUNCTIONS = {
+    "parse-order-v2", "enrich-order-v1", "validate-order-v1"
+  };
+
+  public static void main(String[] args) throws Exception {
+    int records = Integer.getInteger("bench.records", 20_000);
+    List<String> dbs = Arrays.asList(System.getProperty("bench.dbs", "h2,postgresql").split(","));
+    int cores = Runtime.getRuntime().availableProcessors();
+    String ndjson = records(records);
+
+    System.out.printf(
+        "Engine benchmark: %d records x 3 steps, %d cores, %s%n%n", records, cores, Instant.now());
+    Raw raw = rawLoop(ndjson, cores);
+    List<String[]> rows = new ArrayList<>();
+    rows.add(
+        new String[] {
+          "plain loop (no engine)",
+          fmt(raw.perSecond),
+          "-",
+          fmt(raw.p50Micros / 1000.0),
+          fmt(raw.p99Micros / 1000.0),
+          "100 %"
+        });
+    for (String db : dbs) {
+      Result r = engine(db.trim(), ndjson, records);
+      rows.add(
+          new String[] {
+            "engine on " + db,
+            fmt(r.perSecond),
+            fmt(r.wallSeconds),
+            fmt(r.p50Micros / 1000.0),
+            fmt(r.p99Micros / 1000.0),
+            fmt(100.0 * r.perSecond / raw.perSecond) + " %"
+          });
+    }
+    System.out.println("| what | executions/s | wall s | p50 ms | p99 ms | of plain loop |");
+    System.out.println("|---|---|---|---|---|---|");
+    for (String[] row : rows) {
+      System.out.println("| " + String.join(" | ", row) + " |");
+    }
+  }
+
+  private record Raw(double perSecond, long p50Micros, long p99Micros) {}
+
+  private record Result(double perSecond, double wallSeconds, long p50Micros, long p99Micros) {}
+
+  /** The same three calls per record, in a loop, through the same runtime. */
+  private static Raw rawLoop(String ndjson, int threads) throws Exception {
+    WasmRuntime runtime = new WasmRuntime(16);
+    List<CompiledFunction> fns = new ArrayList<>();
+    for (String f : FUNCTIONS) {
+      byte[] bytes = resource("functions/" + f + ".wasm");
+      fns.add(runtime.compile(dev.taproot.checkpoint.Digests.sha256(bytes), bytes));
+    }
+    String[] lines = ndjson.split("\n");
+    JsonNode rates = JSON.readTree("{\"EUR\": 1.0, \"USD\": 0.92, \"GBP\": 1.17}");
+    // warm-up
+    for (int i = 0; i < 2000; i++) {
+      pipeline(runtime, fns, lines[i % lines.length], rates, null);
+    }
+    long[] durations = new long[lines.length * 3];
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    long start = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int first = t;
+      futures.add(
+          pool.submit(
+              () -> {
+                for (int i = first; i < lines.length; i += threads) {
+                  long[] d = new long[3];
+                  pipeline(runtime, fns, lines[i], rates, d);
+                  System.arraycopy(d, 0, durations, i * 3, 3);
+                }
+                return null;
+              }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    Arrays.sort(durations);
+    return new Raw(
+        durations.length / seconds,
+        durations[durations.length / 2],
+        durations[(int) (durations.length * 0.99)]);
+  }
+
+  private static void pipeline(
+      WasmRuntime runtime, List<CompiledFunction> fns, String line, JsonNode rates, long[] micros) {
+    try {
+      JsonNode value = JSON.readTree(line);
+      for (int step = 0; step < 3; step++) {
+        JsonNode input = value;
+        if (step == 1) {
+          ObjectNode o = JSON.createObjectNode();
+          o.set("order", value);
+          o.set("rates", rates);
+          input = o;
+        }
+        long t0 = System.nanoTime();
+        ExecutionResult r =
+            runtime.execute(
+                fns.get(step),
+                new Invocation(
+                    JSON.writeValueAsBytes(input), Map.of(), Instant.now(), 1L, Limits.DEFAULTS));
+        if (micros != null) {
+          micros[step] = (System.nanoTime() - t0) / 1000;
+        }
+        if (!(r instanceof ExecutionResult.Succeeded s)) {
+          throw new IllegalStateException("plain loop: step " + step + " failed: " + r);
+        }
+        value = s.output();
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Result engine(String db, String ndjson, int records) throws Exception {
+    Path work = Files.createTempDirectory("taproot-bench");
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String jdbc;
+    String user;
+    Path app;
+    if (db.equals("postgresql")) {
+      jdbc = System.getProperty("bench.pg-url", "jdbc:postgresql://127.0.0.1:5432/taproot_bench");
+      user = "postgres";
+      app = Path.of(System.getProperty("bench.pg-app", "target/bench-pg/quarkus-app"));
+      try (Connection c = DriverManager.getConnection(jdbc, user, "");
+          Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS public CASCADE");
+        st.execute("CREATE SCHEMA public");
+      }
+    } else {
+      jdbc =
+          "jdbc:h2:file:"
+              + work.resolve("db").toAbsolutePath()
+              + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+      user = "sa";
+      app = Path.of("target/quarkus-app");
+    }
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx4g",
+            "-Dquarkus.http.port=" + port,
+            "-Dquarkus.datasource.jdbc.url=" + jdbc,
+            "-Dquarkus.datasource.username=" + user,
+            "-Dtaproot.bundled.enabled=false",
+            "-Dtaproot.runs.max-input-size=1G",
+            "-Dquarkus.log.level=WARN",
+            "-jar",
+            app.resolve("quarkus-run.jar").toString());
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("service.log").toFile())
+            .start();
+    HttpClient http = HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + port;
+    try {
+      waitReady(http, base, p, work);
+      for (String f : FUNCTIONS) {
+        String name = f.substring(0, f.lastIndexOf("-v"));
+        send(
+            http,
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/functions/" + name))
+                .header("Content-Type", "application/wasm")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(resource("functions/" + f + ".wasm")))
+                .build());
+      }
+      send(http, post(base + "/api/v1/workflows", "application/yaml", WORKFLOW));
+      // a small run first, so the JIT has seen the path before the measured one
+      send(
+          http,
+          post(
+              base + "/api/v1/workflows/bench/runs",
+              "application/x-ndjson",
+              ndjson.lines().limit(2000).reduce("", (a, b) -> a + b + "\n")));
+      Thread.sleep(3000);
+      String body =
+          send(http, post(base + "/api/v1/workflows/bench/runs", "application/x-ndjson", ndjson));
+      String runId = JSON.readTree(body).get("runId").asText();
+      JsonNode run;
+      while (true) {
+        run =
+            JSON.readTree(
+                send(
+                    http,
+                    HttpRequest.newBuilder(URI.create(base + "/api/v1/runs/" + runId))
+                        .GET()
+                        .build()));
+        if (!run.get("status").asText().equals("running")) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      if (!run.get("status").asText().equals("succeeded")) {
+        throw new IllegalStateException("bench run ended " + run);
+      }
+      double wall =
+          Duration.between(
+                      Instant.parse(run.get("createdAt").asText()),
+                      Instant.parse(run.get("finishedAt").asText()))
+                  .toMillis()
+              / 1000.0;
+      p.destroy();
+      p.waitFor();
+      List<Long> durations = new ArrayList<>();
+      try (Connection c = DriverManager.getConnection(jdbc, user, "");
+          PreparedStatement ps =
+              c.prepareStatement("SELECT duration_micros FROM execution WHERE run_id = ?")) {
+        ps.setString(1, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            durations.add(rs.getLong(1));
+          }
+        }
+      }
+      durations.sort(Long::compare);
+      if (durations.size() != records * 3) {
+        throw new IllegalStateException(
+            "expected " + records * 3 + " checkpoints, found " + durations.size());
+      }
+      return new Result(
+          durations.size() / wall,
+          wall,
+          durations.get(durations.size() / 2),
+          durations.get((int) (durations.size() * 0.99)));
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  private static final String WORKFLOW =
+      """
+      name: bench
+      functions:
+        parse: { ref: parse-order }
+        enrich: { ref: enrich-order }
+        validate: { ref: validate-order }
+      steps:
+        parse:
+          function: parse
+          forEach: ${{ input.records }}
+          input: ${{ item }}
+        enrich:
+          function: enrich
+          forEach: ${{ steps.parse.items }}
+          input:
+            order: ${{ item.output }}
+            rates: { EUR: 1.0, USD: 0.92, GBP: 1.17 }
+        validate:
+          function: validate
+          forEach: ${{ steps.enrich.items }}
+          input: ${{ item.output }}
+      """;
+
+  private static String records(int n) {
+    Random random = new Random(42);
+    String[] customers = {"Acme Corp", "Globex", "Initech", "Umbrella", "Hooli"};
+    String[] currencies = {"EUR", "USD", "GBP"};
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      String row =
+          (10_000 + i)
+              + ","
+              + customers[random.nextInt(customers.length)]
+              + ",SKU-"
+              + random.nextInt(50)
+              + ","
+              + (1 + random.nextInt(20))
+              + ","
+              + (1 + random.nextInt(9999)) / 100.0
+              + ","
+              + currencies[random.nextInt(3)];
+      b.append("{\"row\": \"").append(row).append("\"}\n");
+    }
+    return b.toString();
+  }
+
+  private static void waitReady(HttpClient http, String base, Process p, Path work)
+      throws Exception {
+    for (int i = 0; i < 300; i++) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException(
+            "service exited: " + Files.readString(work.resolve("service.log")));
+      }
+      try {
+        if (http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode()
+            == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("service did not start");
+  }
+
+  private static HttpRequest post(String url, String type, String body) {
+    return HttpRequest.newBuilder(URI.create(url))
+        .header("Content-Type", type)
+        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+        .build();
+  }
+
+  private static String send(HttpClient http, HttpRequest request) throws Exception {
+    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 300) {
+      throw new IllegalStateException(
+          request.uri() + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  private static byte[] resource(String path) throws IOException {
+    try (InputStream in = EngineBench.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IOException("missing resource " + path);
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  private static String fmt(double v) {
+    return v >= 100 ? String.format("%,.0f", v) : String.format("%.2f", v);
+  }
+
+  private EngineBench() {}
+}

@@ -1,0 +1,141 @@
+package dev.taproot.support;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/** Drives the service through its HTTP API, as a user would. */
+public final class Api {
+  private Api() {}
+
+  /** A workflow or function name no other test uses. */
+  public static String unique(String prefix) {
+    return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  public static byte[] testModule(String name) {
+    return resource("wasm/" + name + ".wasm");
+  }
+
+  public static byte[] bundledModule(String file) {
+    return resource("functions/" + file);
+  }
+
+  public static byte[] resource(String path) {
+    try (InputStream in = Api.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no test resource " + path);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Registers a module under a name and returns the {@code name@version} ref. */
+  public static String register(String name, byte[] module) {
+    JsonPath body =
+        given()
+            .contentType("application/wasm")
+            .body(module)
+            .when()
+            .put("/api/v1/functions/" + name)
+            .then()
+            .statusCode(
+                org.hamcrest.Matchers.anyOf(
+                    org.hamcrest.Matchers.is(200), org.hamcrest.Matchers.is(201)))
+            .extract()
+            .jsonPath();
+    return body.getString("name") + "@" + body.getInt("version");
+  }
+
+  public static int submit(String yaml) {
+    return given()
+        .contentType("application/yaml")
+        .body((yaml).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .when()
+        .post("/api/v1/workflows")
+        .then()
+        .statusCode(201)
+        .extract()
+        .jsonPath()
+        .getInt("version");
+  }
+
+  public static String start(String workflow, String jsonInput) {
+    return given()
+        .contentType("application/json")
+        .body(jsonInput)
+        .when()
+        .post("/api/v1/workflows/" + workflow + "/runs")
+        .then()
+        .statusCode(202)
+        .extract()
+        .jsonPath()
+        .getString("runId");
+  }
+
+  public static String startNdjson(String workflow, String ndjson) {
+    return given()
+        .contentType("application/x-ndjson")
+        .body(ndjson.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .when()
+        .post("/api/v1/workflows/" + workflow + "/runs")
+        .then()
+        .statusCode(202)
+        .extract()
+        .jsonPath()
+        .getString("runId");
+  }
+
+  /** Waits until the run is no longer running and returns its view. */
+  public static JsonPath awaitFinished(String runId, Duration timeout) {
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> !"running".equals(run(runId).getString("status")));
+    return run(runId);
+  }
+
+  public static JsonPath awaitFinished(String runId) {
+    return awaitFinished(runId, Duration.ofSeconds(60));
+  }
+
+  public static JsonPath run(String runId) {
+    return given().when().get("/api/v1/runs/" + runId).then().statusCode(200).extract().jsonPath();
+  }
+
+  public static JsonPath item(String runId, String step, String key) {
+    return given()
+        .when()
+        .get("/api/v1/runs/" + runId + "/steps/" + step + "/items/" + key)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+
+  public static List<String> keys(String runId, String step, String status) {
+    return given()
+        .queryParam("status", status)
+        .queryParam("size", 1000)
+        .when()
+        .get("/api/v1/runs/" + runId + "/steps/" + step + "/items")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath()
+        .getList("items.key", String.class);
+  }
+
+  public static int count(String runId, String step, String status) {
+    return run(runId).getInt("progress." + step + "." + status);
+  }
+}
