@@ -9,8 +9,8 @@ import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.config.TaprootConfig;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
-import dev.taproot.engine.Engine;
 import dev.taproot.engine.RunLoader;
+import dev.taproot.engine.RunProgress;
 import dev.taproot.engine.RunService;
 import dev.taproot.error.InvalidParameterException;
 import dev.taproot.error.NotFoundException;
@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
 public class RunResource {
   private final RunService runs;
   private final RunLoader loader;
-  private final Engine engine;
+  private final RunProgress progress;
   private final CheckpointQueries checkpoints;
   private final PayloadStore payloads;
   private final WorkflowCatalog catalog;
@@ -48,14 +48,14 @@ public class RunResource {
   RunResource(
       RunService runs,
       RunLoader loader,
-      Engine engine,
+      RunProgress progress,
       CheckpointQueries checkpoints,
       PayloadStore payloads,
       WorkflowCatalog catalog,
       TaprootConfig config) {
     this.runs = runs;
     this.loader = loader;
-    this.engine = engine;
+    this.progress = progress;
     this.checkpoints = checkpoints;
     this.payloads = payloads;
     this.catalog = catalog;
@@ -180,8 +180,7 @@ public class RunResource {
   @Transactional
   public RunView get(@PathParam("id") String id) {
     RunEntity r = loader.run(id);
-    Map<String, Map<String, Integer>> progress =
-        engine.progress(id).orElseGet(() -> completeProgress(r));
+    Map<String, Map<String, Integer>> counts = progress.of(r);
     JsonNode output = r.outputDigest == null ? null : payloads.get(r.outputDigest).orElse(null);
     ErrorView error =
         r.errorCode == null && r.errorMessage == null
@@ -197,7 +196,7 @@ public class RunResource {
         r.traceId,
         r.inputFormat,
         r.recordCount,
-        progress,
+        counts,
         output,
         error);
   }
@@ -306,20 +305,6 @@ public class RunResource {
     return r.errorCode() == null && r.errorMessage() == null
         ? null
         : new ErrorView(r.errorCode(), r.errorMessage());
-  }
-
-  /** Every step with zero counts filled in, so a step that never ran still shows. */
-  private Map<String, Map<String, Integer>> completeProgress(RunEntity r) {
-    Map<String, Map<String, Integer>> stored = checkpoints.progress(r.id);
-    Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
-    for (String step : catalog.definition(r.workflow, r.workflowVersion).steps().keySet()) {
-      Map<String, Integer> counts = new LinkedHashMap<>();
-      for (String s : List.of("pending", "running", "succeeded", "failed", "skipped")) {
-        counts.put(s, stored.getOrDefault(step, Map.of()).getOrDefault(s, 0));
-      }
-      out.put(step, counts);
-    }
-    return out;
   }
 
   private void checkStep(RunEntity run, String step) {

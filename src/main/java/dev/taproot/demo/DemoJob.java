@@ -4,7 +4,10 @@ import dev.taproot.checkpoint.CheckpointQueries;
 import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.engine.Engine;
 import dev.taproot.engine.RunLoader;
+import dev.taproot.engine.RunProgress;
 import dev.taproot.engine.RunService;
+import dev.taproot.lineage.OriginSearch;
+import dev.taproot.lineage.ValueAssertion;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -28,6 +31,8 @@ public class DemoJob {
   private final Engine engine;
   private final RunLoader loader;
   private final CheckpointQueries checkpoints;
+  private final OriginSearch origins;
+  private final RunProgress progress;
   private final int port;
   private final PrintStream out = System.out;
 
@@ -36,7 +41,11 @@ public class DemoJob {
       Engine engine,
       RunLoader loader,
       CheckpointQueries checkpoints,
+      OriginSearch origins,
+      RunProgress progress,
       @ConfigProperty(name = "quarkus.http.port") int port) {
+    this.origins = origins;
+    this.progress = progress;
     this.runs = runs;
     this.engine = engine;
     this.loader = loader;
@@ -69,11 +78,11 @@ public class DemoJob {
 
   private void summary(String base, String runId, Duration took) {
     RunEntity run = QuarkusTransaction.requiringNew().call(() -> loader.run(runId));
-    Map<String, Map<String, Integer>> progress = checkpoints.progress(runId);
+    Map<String, Map<String, Integer>> progress = this.progress.of(run);
     out.printf(
         "%n[taproot] run %s %s in %.1f s%n",
         runId, run.status.toUpperCase(), took.toMillis() / 1000.0);
-    progress.forEach((step, counts) -> out.printf("[taproot]   %-10s %s%n", step, counts));
+    progress.forEach((step, counts) -> out.printf("[taproot]   %-10s %s%n", step, counts(counts)));
     if (run.errorMessage != null) {
       out.println("[taproot] " + run.errorMessage);
     }
@@ -86,10 +95,52 @@ public class DemoJob {
         out.printf(
             "[taproot]   checkpoint: curl -s %s/runs/%s/steps/%s/items/%s%n",
             base, runId, step, f.itemKey());
+        whereItStarted(base, run, step, f.itemKey());
       }
     }
     out.printf(
         "[taproot] all runs: curl -s %s/runs ; the service keeps running (Ctrl+C to stop)%n", base);
+  }
+
+  /**
+   * Asks origin search where the failed record went bad, and prints how to check and apply the fix.
+   */
+  private void whereItStarted(String base, RunEntity run, String step, String key) {
+    String assertion = "value.qty >= 1";
+    String item = base + "/runs/" + run.id + "/steps/" + step + "/items/" + key;
+    out.printf(
+        "[taproot] where did it start? curl -s -X POST -H 'Content-Type: application/json' -d '{\"assert\": \"%s\"}' %s/origin%n",
+        assertion, item);
+    OriginSearch.Answer answer =
+        origins.search(run, step, key, ValueAssertion.Cel.compile(assertion));
+    out.println("[taproot]   " + answer.message());
+    for (OriginSearch.Link link : answer.chain()) {
+      out.printf("[taproot]     %-28s %-6s %s%n", link.node(), link.side(), link.value());
+    }
+    if (answer.found() && answer.origin().step() != null) {
+      String origin =
+          base
+              + "/runs/"
+              + run.id
+              + "/steps/"
+              + answer.origin().step()
+              + "/items/"
+              + answer.origin().key();
+      out.printf("[taproot] try the fixed parser on the recorded input (changes nothing):%n");
+      out.printf(
+          "[taproot]   curl -s -X POST -H 'Content-Type: application/json' -d '{\"function\": \"parse-order@2\"}' %s/replay%n",
+          origin);
+      out.printf("[taproot] then redrive that record from where it went bad, with the fix:%n");
+      out.printf(
+          "[taproot]   curl -s -X POST -H 'Content-Type: application/json' -d '{\"items\": [\"%s\"], \"from\": \"%s\", \"functions\": {\"parse\": \"parse-order@2\"}}' %s/runs/%s/redrive%n",
+          answer.origin().key(), answer.origin().step(), base, run.id);
+    }
+  }
+
+  private static String counts(Map<String, Integer> counts) {
+    StringBuilder b = new StringBuilder();
+    counts.forEach((status, n) -> b.append(n > 0 ? n + " " + status + "  " : ""));
+    return b.toString().trim();
   }
 
   private static String line(Map<String, Map<String, Integer>> progress) {

@@ -9,20 +9,9 @@ import dev.taproot.function.runtime.Invocation;
 import dev.taproot.function.runtime.Limits;
 import dev.taproot.function.runtime.WasmRuntime;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,7 +82,7 @@ public final class EngineBench {
     WasmRuntime runtime = new WasmRuntime(16);
     List<CompiledFunction> fns = new ArrayList<>();
     for (String f : FUNCTIONS) {
-      byte[] bytes = resource("functions/" + f + ".wasm");
+      byte[] bytes = BenchService.resource("functions/" + f + ".wasm");
       fns.add(runtime.compile(dev.taproot.checkpoint.Digests.sha256(bytes), bytes));
     }
     String[] lines = ndjson.split("\n");
@@ -163,87 +152,24 @@ public final class EngineBench {
   }
 
   private static Result engine(String db, String ndjson, int records) throws Exception {
-    Path work = Files.createTempDirectory("taproot-bench");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    String jdbc;
-    String user;
-    Path app;
-    if (db.equals("postgresql")) {
-      jdbc = System.getProperty("bench.pg-url", "jdbc:postgresql://127.0.0.1:5432/taproot_bench");
-      user = "postgres";
-      app = Path.of(System.getProperty("bench.pg-app", "target/bench-pg/quarkus-app"));
-      try (Connection c = DriverManager.getConnection(jdbc, user, "");
-          Statement st = c.createStatement()) {
-        st.execute("DROP SCHEMA IF EXISTS public CASCADE");
-        st.execute("CREATE SCHEMA public");
-      }
-    } else {
-      jdbc =
-          "jdbc:h2:file:"
-              + work.resolve("db").toAbsolutePath()
-              + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
-      user = "sa";
-      app = Path.of("target/quarkus-app");
-    }
-    List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx4g",
-            "-Dquarkus.http.port=" + port,
-            "-Dquarkus.datasource.jdbc.url=" + jdbc,
-            "-Dquarkus.datasource.username=" + user,
-            "-Dtaproot.bundled.enabled=false",
-            "-Dtaproot.runs.max-input-size=1G",
-            "-Dquarkus.log.level=WARN",
-            "-jar",
-            app.resolve("quarkus-run.jar").toString());
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("service.log").toFile())
-            .start();
-    HttpClient http = HttpClient.newHttpClient();
-    String base = "http://127.0.0.1:" + port;
-    try {
-      waitReady(http, base, p, work);
+    try (BenchService service = BenchService.start(db)) {
       for (String f : FUNCTIONS) {
-        String name = f.substring(0, f.lastIndexOf("-v"));
-        send(
-            http,
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/functions/" + name))
-                .header("Content-Type", "application/wasm")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(resource("functions/" + f + ".wasm")))
-                .build());
+        service.register(f.substring(0, f.lastIndexOf("-v")), "functions/" + f + ".wasm");
       }
-      send(http, post(base + "/api/v1/workflows", "application/yaml", WORKFLOW));
+      service.post("/api/v1/workflows", "application/yaml", WORKFLOW);
       // a small run first, so the JIT has seen the path before the measured one
-      send(
-          http,
-          post(
-              base + "/api/v1/workflows/bench/runs",
-              "application/x-ndjson",
-              ndjson.lines().limit(2000).reduce("", (a, b) -> a + b + "\n")));
-      Thread.sleep(3000);
-      String body =
-          send(http, post(base + "/api/v1/workflows/bench/runs", "application/x-ndjson", ndjson));
-      String runId = JSON.readTree(body).get("runId").asText();
-      JsonNode run;
-      while (true) {
-        run =
-            JSON.readTree(
-                send(
-                    http,
-                    HttpRequest.newBuilder(URI.create(base + "/api/v1/runs/" + runId))
-                        .GET()
-                        .build()));
-        if (!run.get("status").asText().equals("running")) {
-          break;
-        }
-        Thread.sleep(100);
-      }
+      String warmUp = String.join("\n", ndjson.lines().limit(2000).toList()) + "\n";
+      service.awaitRun(
+          service
+              .post("/api/v1/workflows/bench/runs", "application/x-ndjson", warmUp)
+              .get("runId")
+              .asText());
+      String runId =
+          service
+              .post("/api/v1/workflows/bench/runs", "application/x-ndjson", ndjson)
+              .get("runId")
+              .asText();
+      JsonNode run = service.awaitRun(runId);
       if (!run.get("status").asText().equals("succeeded")) {
         throw new IllegalStateException("bench run ended " + run);
       }
@@ -253,10 +179,8 @@ public final class EngineBench {
                       Instant.parse(run.get("finishedAt").asText()))
                   .toMillis()
               / 1000.0;
-      p.destroy();
-      p.waitFor();
       List<Long> durations = new ArrayList<>();
-      try (Connection c = DriverManager.getConnection(jdbc, user, "");
+      try (Connection c = service.jdbc();
           PreparedStatement ps =
               c.prepareStatement("SELECT duration_micros FROM execution WHERE run_id = ?")) {
         ps.setString(1, runId);
@@ -276,8 +200,6 @@ public final class EngineBench {
           wall,
           durations.get(durations.size() / 2),
           durations.get((int) (durations.size() * 0.99)));
-    } finally {
-      p.destroyForcibly();
     }
   }
 
@@ -326,54 +248,6 @@ public final class EngineBench {
       b.append("{\"row\": \"").append(row).append("\"}\n");
     }
     return b.toString();
-  }
-
-  private static void waitReady(HttpClient http, String base, Process p, Path work)
-      throws Exception {
-    for (int i = 0; i < 300; i++) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException(
-            "service exited: " + Files.readString(work.resolve("service.log")));
-      }
-      try {
-        if (http.send(
-                    HttpRequest.newBuilder(URI.create(base + "/q/health/ready")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("service did not start");
-  }
-
-  private static HttpRequest post(String url, String type, String body) {
-    return HttpRequest.newBuilder(URI.create(url))
-        .header("Content-Type", type)
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-        .build();
-  }
-
-  private static String send(HttpClient http, HttpRequest request) throws Exception {
-    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() >= 300) {
-      throw new IllegalStateException(
-          request.uri() + " answered " + r.statusCode() + ": " + r.body());
-    }
-    return r.body();
-  }
-
-  private static byte[] resource(String path) throws IOException {
-    try (InputStream in = EngineBench.class.getClassLoader().getResourceAsStream(path)) {
-      if (in == null) {
-        throw new IOException("missing resource " + path);
-      }
-      return in.readAllBytes();
-    }
   }
 
   private static String fmt(double v) {

@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * uninterrupted run.
  *
  * <p>Runs on H2 by default; {@code -Dtaproot.it.jdbc-url=jdbc:postgresql://…} (the integration
- * profile) runs it on PostgreSQL against a jar built for it.
+ * profile) runs it on PostgreSQL, with a copy of the same jar re-augmented for it.
  */
 class CrashRecoveryIT {
   private static final int ITEMS = 2000;
@@ -52,6 +52,7 @@ class CrashRecoveryIT {
   private String jdbcUrl;
   private String jdbcUser;
   private int port;
+  private Path app;
 
   @AfterEach
   void stopAll() {
@@ -72,8 +73,10 @@ class CrashRecoveryIT {
     if (pg != null && !pg.isBlank()) {
       jdbcUrl = pg;
       jdbcUser = "postgres";
+      app = postgresApp();
       resetPostgres();
     } else {
+      app = Path.of("target/quarkus-app");
       jdbcUrl =
           "jdbc:h2:file:"
               + dataDir.resolve("db").toAbsolutePath()
@@ -150,9 +153,7 @@ class CrashRecoveryIT {
       cmd.add("-Dtaproot.fault.after=" + (fault.equals("after-function-returned") ? 1500 : 4));
     }
     cmd.add("-jar");
-    cmd.add(
-        Path.of(System.getProperty("taproot.it.app", "target/quarkus-app"), "quarkus-run.jar")
-            .toString());
+    cmd.add(app.resolve("quarkus-run.jar").toString());
     Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
@@ -277,6 +278,39 @@ class CrashRecoveryIT {
       rs.next();
       return rs.getInt(1);
     }
+  }
+
+  /**
+   * The packaged jar, re-augmented for PostgreSQL as a user would (README, "PostgreSQL"), in a copy
+   * named quarkus-app, since the re-augmentation writes to {@code <jar dir>/../quarkus-app}.
+   */
+  private static synchronized Path postgresApp() throws Exception {
+    Path copy = Path.of("target/it-postgresql/quarkus-app");
+    if (Files.exists(copy.resolve(".reaugmented"))) {
+      return copy;
+    }
+    new ProcessBuilder("rm", "-rf", copy.getParent().toString()).inheritIO().start().waitFor();
+    Files.createDirectories(copy.getParent());
+    new ProcessBuilder("cp", "-r", "target/quarkus-app", copy.toString())
+        .inheritIO()
+        .start()
+        .waitFor();
+    Process rebuild =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.launch.rebuild=true",
+                "-Dquarkus.datasource.db-kind=postgresql",
+                "-jar",
+                copy.resolve("quarkus-run.jar").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(copy.getParent().resolve("rebuild.log").toFile())
+            .start();
+    assertEquals(
+        0,
+        rebuild.waitFor(),
+        "re-augmentation for PostgreSQL failed; see target/it-postgresql/rebuild.log");
+    Files.createFile(copy.resolve(".reaugmented"));
+    return copy;
   }
 
   private void resetPostgres() throws Exception {

@@ -1,0 +1,170 @@
+package dev.taproot.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The packaged service in its own JVM, on a fresh H2 file or PostgreSQL schema, for the benchmarks.
+ */
+final class BenchService implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  final String db;
+  final String jdbcUrl;
+  final String jdbcUser;
+  private final Process process;
+  private final String base;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private BenchService(String db, String jdbcUrl, String jdbcUser, Process process, String base) {
+    this.db = db;
+    this.jdbcUrl = jdbcUrl;
+    this.jdbcUser = jdbcUser;
+    this.process = process;
+    this.base = base;
+  }
+
+  /** Starts the H2 jar (target/quarkus-app) or its PostgreSQL copy (bench/engine.sh makes it). */
+  static BenchService start(String db) throws Exception {
+    Path work = Files.createTempDirectory("taproot-bench");
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    String jdbc;
+    String user;
+    Path app;
+    if (db.equals("postgresql")) {
+      jdbc = System.getProperty("bench.pg-url", "jdbc:postgresql://127.0.0.1:5432/taproot_bench");
+      user = "postgres";
+      app = Path.of(System.getProperty("bench.pg-app", "target/bench-pg/quarkus-app"));
+      try (Connection c = DriverManager.getConnection(jdbc, user, "");
+          Statement st = c.createStatement()) {
+        st.execute("DROP SCHEMA IF EXISTS public CASCADE");
+        st.execute("CREATE SCHEMA public");
+      }
+    } else {
+      jdbc =
+          "jdbc:h2:file:"
+              + work.resolve("db").toAbsolutePath()
+              + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+      user = "sa";
+      app = Path.of("target/quarkus-app");
+    }
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx6g",
+            "-Dquarkus.http.port=" + port,
+            "-Dquarkus.datasource.jdbc.url=" + jdbc,
+            "-Dquarkus.datasource.username=" + user,
+            "-Dtaproot.bundled.enabled=false",
+            "-Dtaproot.runs.max-input-size=1G",
+            "-Dquarkus.log.level=WARN",
+            "-jar",
+            app.resolve("quarkus-run.jar").toString());
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("service.log").toFile())
+            .start();
+    BenchService service = new BenchService(db, jdbc, user, p, "http://127.0.0.1:" + port);
+    for (int i = 0; i < 300; i++) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException(
+            "service exited: " + Files.readString(work.resolve("service.log")));
+      }
+      try {
+        if (service
+                .http
+                .send(
+                    HttpRequest.newBuilder(URI.create(service.base + "/q/health/ready"))
+                        .GET()
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .statusCode()
+            == 200) {
+          return service;
+        }
+      } catch (IOException notYet) {
+        // starting
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("service did not start");
+  }
+
+  void register(String name, String resource) throws Exception {
+    send(
+        HttpRequest.newBuilder(URI.create(base + "/api/v1/functions/" + name))
+            .header("Content-Type", "application/wasm")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(resource(resource)))
+            .build());
+  }
+
+  JsonNode post(String path, String type, String body) throws Exception {
+    return JSON.readTree(
+        send(
+            HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", type)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build()));
+  }
+
+  JsonNode get(String path) throws Exception {
+    return JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + path)).GET().build()));
+  }
+
+  /** Polls until the run is no longer running and returns its view. */
+  JsonNode awaitRun(String runId) throws Exception {
+    while (true) {
+      JsonNode run = get("/api/v1/runs/" + runId);
+      if (!run.get("status").asText().equals("running")) {
+        return run;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  Connection jdbc() throws Exception {
+    return DriverManager.getConnection(jdbcUrl, jdbcUser, "");
+  }
+
+  private String send(HttpRequest request) throws Exception {
+    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 300) {
+      throw new IllegalStateException(
+          request.uri() + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  static byte[] resource(String path) throws IOException {
+    try (InputStream in = BenchService.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IOException("missing resource " + path);
+      }
+      return in.readAllBytes();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+}
