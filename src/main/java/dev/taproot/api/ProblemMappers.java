@@ -1,5 +1,7 @@
 package dev.taproot.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.taproot.definition.InvalidDefinitionException;
 import dev.taproot.engine.InputSchemaViolationException;
 import dev.taproot.engine.MalformedInputException;
@@ -12,8 +14,10 @@ import dev.taproot.function.ModuleTooLargeException;
 import dev.taproot.lineage.ValueAssertion;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.UUID;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -83,10 +87,27 @@ public class ProblemMappers {
   }
 
   @ServerExceptionMapper
-  public Response web(WebApplicationException e) {
+  public Response web(WebApplicationException e, UriInfo uri, Request request) {
     Response r = e.getResponse();
-    return Problem.of(r.getStatus(), r.getStatusInfo().getReasonPhrase(), e.getMessage())
-        .toResponse();
+    String detail = e.getMessage();
+    if (r.getStatus() == 404 && detail.startsWith("HTTP 404")) {
+      detail =
+          "no endpoint answers "
+              + request.getMethod()
+              + " /"
+              + uri.getPath().replaceFirst("^/", "")
+              + "; the API lives under /api/v1 (see README)";
+    } else if (r.getStatus() == 400 && e.getCause() instanceof JsonProcessingException json) {
+      JsonLocation at = json.getLocation();
+      detail =
+          "the request body is not valid JSON"
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+              + ": "
+              + json.getOriginalMessage();
+    }
+    return Problem.of(r.getStatus(), r.getStatusInfo().getReasonPhrase(), detail).toResponse();
   }
 
   @ServerExceptionMapper(priority = 10_000)

@@ -323,32 +323,27 @@ public class RunResource {
   }
 
   private static String runStatus(String status) {
-    try {
-      return RunStatus.of(status).id();
-    } catch (IllegalArgumentException e) {
-      throw new InvalidParameterException(
-          "status",
-          "'"
-              + status
-              + "' is not a run status: use one of "
-              + Arrays.stream(RunStatus.values())
-                  .map(RunStatus::id)
-                  .collect(Collectors.joining(", ")));
-    }
+    return oneOf(status, "a run status", RunStatus.values(), RunStatus::id);
   }
 
   private static String executionStatus(String status) {
-    try {
-      return ExecutionStatus.of(status).id();
-    } catch (IllegalArgumentException e) {
-      throw new InvalidParameterException(
-          "status",
-          "'"
-              + status
-              + "' is not an item status: use one of "
-              + Arrays.stream(ExecutionStatus.values())
-                  .map(ExecutionStatus::id)
-                  .collect(Collectors.joining(", ")));
+    return oneOf(status, "an item status", ExecutionStatus.values(), ExecutionStatus::id);
+  }
+
+  private static <E> String oneOf(
+      String value, String what, E[] values, java.util.function.Function<E, String> id) {
+    for (E e : values) {
+      if (id.apply(e).equalsIgnoreCase(value.trim())) {
+        return id.apply(e);
+      }
     }
+    throw new InvalidParameterException(
+        "status",
+        "'"
+            + value
+            + "' is not "
+            + what
+            + ": use one of "
+            + Arrays.stream(values).map(id).collect(Collectors.joining(", ")));
   }
 }

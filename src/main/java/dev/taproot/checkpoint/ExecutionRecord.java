@@ -37,4 +37,48 @@ public record ExecutionRecord(
     }
     edges = List.copyOf(edges);
   }
+
+  /**
+   * The checkpoint of an attempt that ran no function: a skip, a failed expression, an engine
+   * fault.
+   */
+  public static ExecutionRecord withoutCall(
+      String runId,
+      String workflow,
+      String stepId,
+      String itemKey,
+      int attempt,
+      long itemOrder,
+      ExecutionStatus status,
+      String functionRef,
+      String functionDigest,
+      String errorCode,
+      String errorMessage,
+      Instant at,
+      String traceId,
+      List<LineageEdge> edges) {
+    return new ExecutionRecord(
+        runId,
+        workflow,
+        stepId,
+        itemKey,
+        attempt,
+        itemOrder,
+        status,
+        functionRef,
+        functionDigest,
+        null,
+        null,
+        errorCode,
+        errorMessage,
+        null,
+        0L,
+        at,
+        at,
+        0L,
+        0L,
+        traceId,
+        null,
+        edges);
+  }
 }

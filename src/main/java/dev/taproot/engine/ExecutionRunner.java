@@ -104,8 +104,7 @@ public class ExecutionRunner {
   ExecutionRecord internalFailure(ExecutionTask task, RuntimeException e) {
     RunContext ctx = task.run().ctx;
     PinnedFunction fn = ctx.function(task.step().def.function());
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    return new ExecutionRecord(
+    return ExecutionRecord.withoutCall(
         ctx.runId,
         ctx.workflow,
         task.step().id(),
@@ -115,18 +114,10 @@ public class ExecutionRunner {
         ExecutionStatus.FAILED,
         fn.ref(),
         fn.digest(),
-        null,
-        null,
         FailureCode.INTERNAL.name(),
         "engine error: " + e,
-        null,
-        0L,
-        now,
-        now,
-        0L,
-        0L,
+        Instant.now().truncatedTo(ChronoUnit.MICROS),
         ctx.traceId,
-        null,
         task.edges());
   }
 

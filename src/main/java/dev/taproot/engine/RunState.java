@@ -332,9 +332,8 @@ final class RunState {
 
   private ExecutionRecord withoutRunning(
       StepState s, ItemState item, ExecutionStatus status, String code, String message) {
-    Instant now = now();
     PinnedFunction fn = ctx.function(s.def.function());
-    return new ExecutionRecord(
+    return ExecutionRecord.withoutCall(
         ctx.runId,
         ctx.workflow,
         s.id(),
@@ -344,18 +343,10 @@ final class RunState {
         status,
         fn.ref(),
         fn.digest(),
-        null,
-        null,
         code,
         message,
-        null,
-        0L,
-        now,
-        now,
-        0L,
-        0L,
+        now(),
         ctx.traceId,
-        null,
         List.of());
   }
 
