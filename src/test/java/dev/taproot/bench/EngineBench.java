@@ -179,6 +179,7 @@ public final class EngineBench {
                       Instant.parse(run.get("finishedAt").asText()))
                   .toMillis()
               / 1000.0;
+      service.close(); // H2 keeps its file locked while the service runs
       List<Long> durations = new ArrayList<>();
       try (Connection c = service.jdbc();
           PreparedStatement ps =
