@@ -167,4 +167,35 @@ final class BenchService implements AutoCloseable {
     process.destroy();
     process.waitFor();
   }
+
+  /**
+   * {@code n} orders as x-ndjson CSV rows; the rows at {@code bad} get a quoted customer name with
+   * a comma, which parse-order@1 mis-parses. Seeded, so every run gets the same records.
+   */
+  static String orders(int n, java.util.Set<Integer> bad, long seed) {
+    java.util.Random random = new java.util.Random(seed);
+    String[] customers = {"Acme Corp", "Globex", "Initech", "Umbrella", "Hooli"};
+    String[] currencies = {"EUR", "USD", "GBP"};
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      String customer =
+          bad.contains(i)
+              ? "\\\"Smith, Jones & Co\\\""
+              : customers[random.nextInt(customers.length)];
+      String row =
+          (10_000 + i)
+              + ","
+              + customer
+              + ",SKU-"
+              + random.nextInt(50)
+              + ","
+              + (1 + random.nextInt(20))
+              + ","
+              + (1 + random.nextInt(9999)) / 100.0
+              + ","
+              + currencies[random.nextInt(3)];
+      b.append("{\"row\": \"").append(row).append("\"}\n");
+    }
+    return b.toString();
+  }
 }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,7 +38,7 @@ public final class EngineBench {
     int records = Integer.getInteger("bench.records", 20_000);
     List<String> dbs = Arrays.asList(System.getProperty("bench.dbs", "h2,postgresql").split(","));
     int cores = Runtime.getRuntime().availableProcessors();
-    String ndjson = records(records);
+    String ndjson = BenchService.orders(records, java.util.Set.of(), 42);
 
     System.out.printf(
         "Engine benchmark: %d records x 3 steps, %d cores, %s%n%n", records, cores, Instant.now());
@@ -227,29 +226,6 @@ public final class EngineBench {
           forEach: ${{ steps.enrich.items }}
           input: ${{ item.output }}
       """;
-
-  private static String records(int n) {
-    Random random = new Random(42);
-    String[] customers = {"Acme Corp", "Globex", "Initech", "Umbrella", "Hooli"};
-    String[] currencies = {"EUR", "USD", "GBP"};
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      String row =
-          (10_000 + i)
-              + ","
-              + customers[random.nextInt(customers.length)]
-              + ",SKU-"
-              + random.nextInt(50)
-              + ","
-              + (1 + random.nextInt(20))
-              + ","
-              + (1 + random.nextInt(9999)) / 100.0
-              + ","
-              + currencies[random.nextInt(3)];
-      b.append("{\"row\": \"").append(row).append("\"}\n");
-    }
-    return b.toString();
-  }
 
   private static String fmt(double v) {
     return v >= 100 ? String.format("%,.0f", v) : String.format("%.2f", v);

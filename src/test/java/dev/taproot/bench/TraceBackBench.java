@@ -5,10 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Random;
 import java.util.concurrent.Callable;
 
 /**
@@ -156,34 +153,11 @@ public final class TraceBackBench {
       """;
 
   private static String records(int n) {
-    Random random = new Random(7);
-    List<Integer> bad = new ArrayList<>();
+    java.util.Set<Integer> bad = new java.util.HashSet<>();
     for (int i = 0; i < BAD; i++) {
       bad.add((i + 1) * (n / (BAD + 1)));
     }
-    String[] customers = {"Acme Corp", "Globex", "Initech", "Umbrella", "Hooli"};
-    String[] currencies = {"EUR", "USD", "GBP"};
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < n; i++) {
-      String customer =
-          bad.contains(i)
-              ? "\\\"Smith, Jones & Co\\\""
-              : customers[random.nextInt(customers.length)];
-      String row =
-          (10_000 + i)
-              + ","
-              + customer
-              + ",SKU-"
-              + random.nextInt(50)
-              + ","
-              + (1 + random.nextInt(20))
-              + ","
-              + (1 + random.nextInt(9999)) / 100.0
-              + ","
-              + currencies[random.nextInt(3)];
-      b.append("{\"row\": \"").append(row).append("\"}\n");
-    }
-    return b.toString();
+    return BenchService.orders(n, bad, 7);
   }
 
   private TraceBackBench() {}
