@@ -23,4 +23,11 @@ interface Dispatcher {
 
   /** Commit the run's final status. */
   void finish(RunUpdate update);
+
+  /**
+   * The stored values of payload digests, for outputs a restarted run only knew by digest. Called
+   * from workers and the writer thread.
+   */
+  java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> payloads(
+      java.util.Collection<String> digests);
 }

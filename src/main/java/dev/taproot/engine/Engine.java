@@ -1,16 +1,21 @@
 package dev.taproot.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.CheckpointWriter;
 import dev.taproot.checkpoint.ExecutionRecord;
+import dev.taproot.checkpoint.PayloadStore;
 import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.config.TaprootConfig;
+import dev.taproot.telemetry.ExecutionLog;
 import dev.taproot.telemetry.ExecutionTracing;
+import dev.taproot.telemetry.LogContext;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +41,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
   private final Map<String, RunState> live = new ConcurrentHashMap<>();
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService timer;
+  private final PayloadStore payloads;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
 
@@ -48,8 +54,10 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
       ExecutionRunner runner,
       TaprootConfig config,
       Event<RunFinished> finishedEvents,
-      ExecutionTracing tracing) {
+      ExecutionTracing tracing,
+      PayloadStore payloads) {
     this.tracing = tracing;
+    this.payloads = payloads;
     this.writer = writer;
     this.runner = runner;
     this.finishedEvents = finishedEvents;
@@ -84,7 +92,11 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
 
   /** Starts scheduling a run whose rows are committed; {@code recorded} is empty for a new run. */
   void start(RunContext ctx, Map<String, RecordedExecution> recorded) {
-    RunState state = new RunState(ctx, this, recorded);
+    start(ctx, recorded, null);
+  }
+
+  void start(RunContext ctx, Map<String, RecordedExecution> recorded, RedriveScope scope) {
+    RunState state = new RunState(ctx, this, recorded, scope);
     if (live.putIfAbsent(ctx.runId, state) != null) {
       throw new IllegalStateException("run " + ctx.runId + " is already live");
     }
@@ -157,6 +169,11 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
     writer.submit(update);
   }
 
+  @Override
+  public Map<String, JsonNode> payloads(Collection<String> digests) {
+    return payloads.getAll(digests);
+  }
+
   // --- CheckpointWriter.Listener ----------------------------------------------------------------
 
   @Override
@@ -170,9 +187,11 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
     for (RunUpdate u : runs) {
       RunState state = live.remove(u.runId());
       if (state != null) {
-        Log.infof(
-            "run %s %s%s",
-            u.runId(), u.status(), u.errorMessage() == null ? "" : ": " + u.errorMessage());
+        try (LogContext log = LogContext.run(u.runId(), state.ctx.traceId)) {
+          Log.infof(
+              "run %s %s%s",
+              u.runId(), u.status(), u.errorMessage() == null ? "" : ": " + u.errorMessage());
+        }
         finishedEvents.fire(
             new RunFinished(
                 u.runId(), state.ctx.workflow, state.ctx.traceId, u.status(), u.errorMessage()));
@@ -201,16 +220,24 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
       int now = inFlight.incrementAndGet();
       maxInFlight.accumulateAndGet(now, Math::max);
       task.step().executing.incrementAndGet();
-      try {
-        writer.submit(runner.run(task));
-      } catch (RuntimeException e) {
-        Log.errorf(
-            e,
-            "execution of %s/%s item %s failed inside the engine",
-            task.run().ctx.runId,
-            task.step().id(),
-            task.item().key);
-        writer.submit(runner.internalFailure(task, e));
+      RunContext ctx = task.run().ctx;
+      try (LogContext log =
+          LogContext.execution(
+              ctx.runId, task.step().id(), task.item().key, task.attempt(), ctx.traceId)) {
+        ExecutionRecord record;
+        try {
+          record = runner.run(task);
+        } catch (RuntimeException e) {
+          Log.errorf(
+              e,
+              "execution of %s/%s item %s failed inside the engine",
+              ctx.runId,
+              task.step().id(),
+              task.item().key);
+          record = runner.internalFailure(task, e);
+        }
+        ExecutionLog.finished(record);
+        writer.submit(record);
       } finally {
         task.step().executing.decrementAndGet();
         inFlight.decrementAndGet();

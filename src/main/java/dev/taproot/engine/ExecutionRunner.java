@@ -235,7 +235,7 @@ public class ExecutionRunner {
         return switch (variable) {
           case "input" -> ctx.inputCel();
           case "run" -> ctx.runCel();
-          case "item" -> task.item().item == null ? null : CelValues.toCel(task.item().item);
+          case "item" -> task.itemValue() == null ? null : CelValues.toCel(task.itemValue());
           case "steps" -> {
             Map<String, Object> steps = new HashMap<>();
             task.stepValues()
@@ -253,7 +253,7 @@ public class ExecutionRunner {
       public JsonNode jsonValue(String variable) {
         return switch (variable) {
           case "input" -> ctx.input;
-          case "item" -> task.item().item;
+          case "item" -> task.itemValue();
           default -> null;
         };
       }

@@ -1,5 +1,6 @@
 package dev.taproot.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.LineageEdge;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * One attempt waiting for a worker: everything its input is built from was captured when it became
  * ready, so a worker never reads the run's mutable state.
  *
+ * @param itemValue the {@code item} variable (null for a step without forEach)
  * @param stepValues the {@code steps} variable, restricted to the steps the input references
  */
 record ExecutionTask(
@@ -16,6 +18,7 @@ record ExecutionTask(
     StepState step,
     ItemState item,
     int attempt,
+    JsonNode itemValue,
     Map<String, Object> stepValues,
     List<LineageEdge> edges,
     List<String> upstreamSpanIds,
@@ -30,6 +33,7 @@ record ExecutionTask(
       StepState step,
       ItemState item,
       int attempt,
+      JsonNode itemValue,
       Map<String, Object> stepValues,
       List<LineageEdge> edges,
       List<String> upstreamSpanIds) {
@@ -38,6 +42,7 @@ record ExecutionTask(
         step,
         item,
         attempt,
+        itemValue,
         stepValues,
         edges,
         upstreamSpanIds,

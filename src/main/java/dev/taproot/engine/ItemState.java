@@ -9,8 +9,14 @@ final class ItemState {
   final String key;
   final long order;
 
-  /** The value bound to {@code item} (null for a step without forEach). */
-  final JsonNode item;
+  /**
+   * The value bound to {@code item} (null for a step without forEach). For an item-wise step it is
+   * built from {@link #follows} when first needed, since most recovered items never need it.
+   */
+  JsonNode item;
+
+  /** The upstream item an item-wise item follows; null otherwise. */
+  final ItemState follows;
 
   /** Where the item value came from, for lineage. */
   final List<LineageEdge> origin;
@@ -30,7 +36,11 @@ final class ItemState {
   String lastError;
 
   int attempt;
+
+  /** The succeeded output, or null while only its digest is known (recovered from a checkpoint). */
   JsonNode output;
+
+  String outputDigest;
 
   /**
    * Failed, or skipped because something upstream failed: blocks fan-in and item-wise followers.
@@ -40,10 +50,32 @@ final class ItemState {
   /** Skipped by its own or an upstream {@code when}: followers do not see it at all. */
   boolean filtered;
 
-  ItemState(String key, long order, JsonNode item, List<LineageEdge> origin) {
+  /**
+   * The recorded outcome of an item a redrive does not rebuild, for the selected item-wise items
+   * that follow it; it belongs to no step's items.
+   */
+  static ItemState recorded(RecordedExecution r) {
+    ItemState state = new ItemState(r.itemKey(), r.order(), null, null, List.of());
+    state.attempt = r.attempt();
+    state.outputDigest = r.outputDigest();
+    state.spanId = r.spanId();
+    state.status =
+        switch (r.status()) {
+          case SUCCEEDED -> ItemStatus.SUCCEEDED;
+          case FAILED -> ItemStatus.FAILED;
+          case SKIPPED -> ItemStatus.SKIPPED;
+        };
+    state.blocksDownstream = r.failedOrBlocked();
+    state.filtered =
+        r.status() == dev.taproot.checkpoint.ExecutionStatus.SKIPPED && !r.failedOrBlocked();
+    return state;
+  }
+
+  ItemState(String key, long order, JsonNode item, ItemState follows, List<LineageEdge> origin) {
     this.key = key;
     this.order = order;
     this.item = item;
+    this.follows = follows;
     this.origin = origin;
   }
 }

@@ -1,59 +1,85 @@
 package dev.taproot.engine;
 
-import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.checkpoint.RunStatus;
-import dev.taproot.function.FailureCode;
+import dev.taproot.definition.ForEach;
+import dev.taproot.definition.StepDefinition;
+import dev.taproot.definition.WorkflowDefinition;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.eclipse.microprofile.context.ManagedExecutor;
 
 /** The engine side of a redrive: what a finished run recorded, and starting it again. */
 @ApplicationScoped
 public class Redrive {
   private final RunLoader loader;
   private final Engine engine;
+  private final AgroalDataSource dataSource;
+  private final ManagedExecutor executor;
 
-  Redrive(RunLoader loader, Engine engine) {
+  Redrive(RunLoader loader, Engine engine, AgroalDataSource dataSource, ManagedExecutor executor) {
     this.loader = loader;
     this.engine = engine;
+    this.dataSource = dataSource;
+    this.executor = executor;
   }
 
-  /** The latest attempt of every (step, item key) of a run. */
+  /** A finished run as recorded, for choosing what to re-execute. */
   public static final class State {
-    private final Map<String, Map<String, RecordedExecution>> bySteps = new LinkedHashMap<>();
+    private final CompletableFuture<RunContext> context;
+    private final RecordedRun recorded;
+    private final Map<String, Set<String>> failedSets = new HashMap<>();
 
-    State(Map<String, RecordedExecution> recorded) {
-      for (RecordedExecution r : recorded.values()) {
-        bySteps
-            .computeIfAbsent(r.stepId(), k -> new TreeMap<>(State::byNumber))
-            .put(r.itemKey(), r);
-      }
+    State(CompletableFuture<RunContext> context, RecordedRun recorded) {
+      this.context = context;
+      this.recorded = recorded;
     }
 
-    private static int byNumber(String a, String b) {
-      return a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b);
+    /** Item keys whose latest attempt failed or was skipped because upstream failed. */
+    public List<String> failedOrBlocked(String step) {
+      return recorded.failedOrBlocked().getOrDefault(step, List.of()).stream()
+          .map(RecordedExecution::itemKey)
+          .toList();
     }
 
-    public List<String> keysOf(String step) {
-      return List.copyOf(bySteps.getOrDefault(step, Map.of()).keySet());
-    }
-
-    public boolean has(String step, String key) {
-      return bySteps.getOrDefault(step, Map.of()).containsKey(key);
-    }
-
-    /** Failed, or skipped because something upstream failed. */
     public boolean failedOrBlocked(String step, String key) {
-      RecordedExecution r = bySteps.getOrDefault(step, Map.of()).get(key);
-      return r != null
-          && (r.status() == ExecutionStatus.FAILED
-              || (r.status() == ExecutionStatus.SKIPPED
-                  && FailureCode.UPSTREAM.name().equals(r.errorCode())));
+      return failedSets.computeIfAbsent(step, k -> Set.copyOf(failedOrBlocked(k))).contains(key);
+    }
+
+    /** Those of {@code keys} that have a checkpoint at {@code step}. */
+    public Set<String> existing(String step, Collection<String> keys) {
+      return recorded.latest(step, keys).keySet();
+    }
+
+    /** Every item key of a step, in item order. */
+    public List<String> keysOf(String step) {
+      return recorded.keysOf(step);
+    }
+  }
+
+  /**
+   * What runs again.
+   *
+   * @param keys selected item keys per step, steps in topological order, keys in item order
+   * @param whole steps every item of which runs again (an input they all read changed)
+   */
+  public record Selection(Map<String, List<String>> keys, Set<String> whole) {
+    /** The selected items as {@code step/key}. */
+    public List<String> items() {
+      List<String> out = new ArrayList<>();
+      keys.forEach((step, ks) -> ks.forEach(k -> out.add(step + "/" + k)));
+      return out;
     }
   }
 
@@ -61,33 +87,89 @@ public class Redrive {
     return loader.run(runId);
   }
 
+  /**
+   * The run as recorded. The two large reads of a redrive, the run input (10 MB for 100,000
+   * records) and one pass over the run's checkpoints, start here on other threads, side by side:
+   * the database does the one while this JVM parses the other.
+   */
   public State state(String runId) {
-    return new State(loader.latestAttempts(runId));
+    RecordedRun recorded = new RecordedRun(runId, dataSource);
+    executor.runAsync(recorded::tallies);
+    return new State(executor.supplyAsync(() -> loader.context(runId)), recorded);
   }
 
   /**
    * Marks the run running again with its new function overrides and schedules it: the selected
-   * {@code step/key} items run as new attempts, every other checkpoint is reused.
+   * items run as new attempts, every other checkpoint is reused. Only the selected items, the
+   * recorded items they follow and single-item steps are rebuilt in memory; the rest are counted.
    */
-  public void restart(String runId, String overrides, Set<String> selected) {
-    QuarkusTransaction.requiringNew()
-        .run(
-            () ->
-                RunEntity.update(
-                    "status = ?1, overrides = ?2, finishedAt = null, errorCode = null, errorMessage = null, outputDigest = null where id = ?3",
-                    RunStatus.RUNNING.id(),
-                    overrides,
-                    runId));
-    RunLoader.Loaded loaded = loader.load(runId);
-    Map<String, RecordedExecution> recorded = new LinkedHashMap<>(loaded.recorded());
-    for (String item : selected) {
-      int slash = item.indexOf('/');
-      String key = RunState.recordKey(item.substring(0, slash), item.substring(slash + 1));
-      RecordedExecution r = recorded.get(key);
-      if (r != null) {
-        recorded.put(key, r.asRerun());
+  public void restart(State state, String overrides, Selection selection) {
+    RunContext old;
+    try {
+      old = state.context.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+    String runId = old.runId;
+    RunEntity run =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  RunEntity.update(
+                      "status = ?1, overrides = ?2, finishedAt = null, errorCode = null, errorMessage = null, outputDigest = null where id = ?3",
+                      RunStatus.RUNNING.id(),
+                      overrides,
+                      runId);
+                  return loader.run(runId);
+                });
+    RunContext ctx = loader.context(run, old.definition, old.input);
+    WorkflowDefinition def = old.definition;
+    Map<String, Set<String>> rebuilt = new LinkedHashMap<>();
+    Map<String, Set<String>> followedKeys = new HashMap<>();
+    for (String step : def.topologicalOrder()) {
+      StepDefinition s = def.steps().get(step);
+      Set<String> keys = new LinkedHashSet<>(selection.keys().getOrDefault(step, List.of()));
+      if (s.forEach() instanceof ForEach.None) {
+        keys.add("0");
+      }
+      rebuilt.put(step, keys);
+      if (s.forEach() instanceof ForEach.ItemWise iw) {
+        Set<String> upstreamSelected =
+            Set.copyOf(selection.keys().getOrDefault(iw.upstreamStep(), List.of()));
+        for (String key : keys) {
+          if (!upstreamSelected.contains(key)) {
+            followedKeys.computeIfAbsent(iw.upstreamStep(), k -> new LinkedHashSet<>()).add(key);
+          }
+        }
       }
     }
-    engine.start(loaded.context(), recorded);
+    Map<String, RecordedExecution> recorded = new HashMap<>();
+    Map<String, RecordedRun.Tally> tallies = state.recorded.tallies();
+    Set<String> selected = new java.util.HashSet<>(selection.items());
+    rebuilt.forEach(
+        (step, keys) ->
+            state
+                .recorded
+                .latest(step, keys)
+                .forEach(
+                    (key, r) -> {
+                      // Rebuilt items are counted as they are rebuilt, not in the tally.
+                      tallies.merge(
+                          step, RecordedRun.Tally.NONE.plus(r, -1), RecordedRun.Tally::plus);
+                      recorded.put(
+                          RunState.recordKey(step, key),
+                          selected.contains(step + "/" + key) ? r.asRerun() : r);
+                    }));
+    Map<String, RecordedExecution> followed = new HashMap<>();
+    followedKeys.forEach(
+        (step, keys) ->
+            state
+                .recorded
+                .latest(step, keys)
+                .forEach((key, r) -> followed.put(RunState.recordKey(step, key), r)));
+    engine.start(
+        ctx,
+        recorded,
+        new RedriveScope(selection.keys(), selection.whole(), followed, tallies, state.recorded));
   }
 }

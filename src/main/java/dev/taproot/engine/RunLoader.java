@@ -50,6 +50,11 @@ public class RunLoader {
   }
 
   public Loaded load(String runId) {
+    return new Loaded(context(runId), latestAttempts(runId));
+  }
+
+  /** A run's context alone: definition, input, pinned functions. */
+  RunContext context(String runId) {
     RunEntity run = QuarkusTransaction.requiringNew().call(() -> run(runId));
     WorkflowDefinition def = catalog.definition(run.workflow, run.workflowVersion);
     JsonNode input =
@@ -57,7 +62,7 @@ public class RunLoader {
             .get(run.inputDigest)
             .orElseThrow(
                 () -> new IllegalStateException("input payload of run " + runId + " is missing"));
-    return new Loaded(context(run, def, input), latestAttempts(runId));
+    return context(run, def, input);
   }
 
   RunContext context(RunEntity run, WorkflowDefinition def, JsonNode input) {
@@ -105,13 +110,13 @@ public class RunLoader {
     return out;
   }
 
-  /** The latest attempt per (step, item key), with the outputs of the succeeded ones. */
+  /** The latest attempt per (step, item key), with the output digests of the succeeded ones. */
   Map<String, RecordedExecution> latestAttempts(String runId) {
     Map<String, Object[]> rows = new HashMap<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT step_id, item_key, attempt, status, error_code, output_digest, span_id FROM execution WHERE run_id = ? ORDER BY attempt")) {
+                "SELECT step_id, item_key, attempt, status, error_code, output_digest, span_id, item_order FROM execution WHERE run_id = ?")) {
       ps.setString(1, runId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -122,17 +127,20 @@ public class RunLoader {
             rs.getString(4),
             rs.getString(5),
             rs.getString(6),
-            rs.getString(7)
+            rs.getString(7),
+            rs.getLong(8)
           };
-          rows.put(RunState.recordKey((String) row[0], (String) row[1]), row);
+          // Keeping the latest here spares the database a sort of every row of a big run.
+          rows.merge(
+              RunState.recordKey((String) row[0], (String) row[1]),
+              row,
+              (a, b) -> (Integer) a[2] >= (Integer) b[2] ? a : b);
         }
       }
     } catch (SQLException e) {
       throw new IllegalStateException(
           "could not read checkpoints of run " + runId + ": " + e.getMessage(), e);
     }
-    Map<String, JsonNode> outputs =
-        payloads.getAll(rows.values().stream().map(r -> (String) r[5]).toList());
     Map<String, RecordedExecution> recorded = new HashMap<>();
     rows.forEach(
         (k, r) ->
@@ -144,8 +152,9 @@ public class RunLoader {
                     (Integer) r[2],
                     ExecutionStatus.of((String) r[3]),
                     (String) r[4],
-                    r[5] == null ? null : outputs.get((String) r[5]),
+                    (String) r[5],
                     (String) r[6],
+                    (Long) r[7],
                     false)));
     return recorded;
   }

@@ -12,6 +12,7 @@ import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.definition.WorkflowVersionEntity;
 import dev.taproot.error.ConflictException;
+import dev.taproot.telemetry.LogContext;
 import dev.taproot.telemetry.RunEvents;
 import dev.taproot.telemetry.RunTracing;
 import io.agroal.api.AgroalDataSource;
@@ -90,8 +91,11 @@ public class RunService {
     run.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
     QuarkusTransaction.requiringNew()
         .run(() -> store(run, inputPayload, ndjson ? (ObjectNode) input : null));
-    Log.infof(
-        "run %s of %s@%d started (trace %s)", runId, version.name, version.version, span.traceId());
+    try (LogContext log = LogContext.run(runId, span.traceId())) {
+      Log.infof(
+          "run %s of %s@%d started (trace %s)",
+          runId, version.name, version.version, span.traceId());
+    }
     events.publish(
         "run.started",
         runId,
@@ -174,7 +178,9 @@ public class RunService {
     for (String id : running) {
       try {
         RunLoader.Loaded loaded = loader.load(id);
-        Log.infof("resuming run %s from %d checkpoints", id, loaded.recorded().size());
+        try (LogContext log = LogContext.run(id, loaded.context().traceId)) {
+          Log.infof("resuming run %s from %d checkpoints", id, loaded.recorded().size());
+        }
         engine.start(loaded.context(), loaded.recorded());
       } catch (RuntimeException e) {
         Log.errorf(e, "could not resume run %s; it stays running until cancelled", id);

@@ -36,19 +36,38 @@ final class RunState {
   private final Map<String, StepState> steps = new LinkedHashMap<>();
   private final Map<String, List<StepState>> downstream = new HashMap<>();
   private final Map<String, RecordedExecution> recorded;
+
+  /** Null when every item is rebuilt (a new or resumed run); set for a redrive. */
+  private final RedriveScope scope;
+
+  private final Map<String, Set<String>> selectedKeys = new HashMap<>();
   private volatile boolean cancelled;
   private boolean finishing;
 
   RunState(RunContext ctx, Dispatcher dispatcher, Map<String, RecordedExecution> recorded) {
+    this(ctx, dispatcher, recorded, null);
+  }
+
+  RunState(
+      RunContext ctx,
+      Dispatcher dispatcher,
+      Map<String, RecordedExecution> recorded,
+      RedriveScope scope) {
     this.ctx = ctx;
     this.dispatcher = dispatcher;
     this.recorded = new HashMap<>(recorded);
+    this.scope = scope;
     Map<String, Integer> depth = new HashMap<>();
     for (String id : ctx.definition.topologicalOrder()) {
       StepDefinition def = ctx.definition.steps().get(id);
       int d = def.dependsOn().stream().mapToInt(dep -> depth.get(dep) + 1).max().orElse(0);
       depth.put(id, d);
-      steps.put(id, new StepState(def, d));
+      StepState step = new StepState(def, d);
+      if (scope != null) {
+        step.recover(scope.tallies().getOrDefault(id, RecordedRun.Tally.NONE));
+        selectedKeys.put(id, Set.copyOf(scope.keysOf(id)));
+      }
+      steps.put(id, step);
     }
     for (StepState s : steps.values()) {
       for (String dep : s.def.dependsOn()) {
@@ -95,6 +114,7 @@ final class RunState {
     switch (r.status()) {
       case SUCCEEDED -> {
         item.output = r.output().value();
+        item.outputDigest = r.output().digest();
         terminal(step, item, ItemStatus.SUCCEEDED);
       }
       case SKIPPED -> {
@@ -162,8 +182,17 @@ final class RunState {
           followItem(s, upstream, upstreamItem);
         }
       }
+      if (scope != null) {
+        // Selected items whose upstream item does not run again follow its recorded outcome.
+        for (String key : scope.keysOf(s.id())) {
+          RecordedExecution u = scope.followed().get(recordKey(upstream.id(), key));
+          if (u != null && !upstream.items.containsKey(key) && !s.items.containsKey(key)) {
+            followItem(s, upstream, ItemState.recorded(u));
+          }
+        }
+      }
     } else {
-      createItem(s, "0", 0, null, List.of(), blocked);
+      createItem(s, "0", 0, null, null, List.of(), blocked);
     }
     s.expanding = false;
     maybeDone(s);
@@ -171,7 +200,7 @@ final class RunState {
 
   private void expandList(StepState s, ForEach.OverList over, boolean blocked) {
     if (blocked) {
-      createItem(s, "0", 0, null, List.of(), true);
+      createItem(s, "0", 0, null, null, List.of(), true);
       return;
     }
     JsonNode list;
@@ -194,7 +223,10 @@ final class RunState {
     }
     List<Reference> sources = over.expression().references();
     for (int i = 0; i < list.size(); i++) {
-      createItem(s, Integer.toString(i), i, list.get(i), originEdges(sources, i), false);
+      String key = Integer.toString(i);
+      if (rebuilt(s, key)) {
+        createItem(s, key, i, list.get(i), null, originEdges(sources, i), false);
+      }
     }
   }
 
@@ -221,15 +253,19 @@ final class RunState {
     return edges;
   }
 
+  /** Whether an item of a forEach step is rebuilt: always, except outside a redrive's selection. */
+  private boolean rebuilt(StepState s, String key) {
+    return scope == null
+        || scope.whole().contains(s.id())
+        || selectedKeys.get(s.id()).contains(key);
+  }
+
   private void followItem(StepState s, StepState upstream, ItemState u) {
     if (u.filtered) {
       return;
     }
-    ObjectNode item = JsonNodeFactory.instance.objectNode();
-    item.put("key", u.key);
-    item.set("output", u.output);
     List<LineageEdge> origin = List.of(new LineageEdge(upstream.id(), u.key, u.attempt, "item"));
-    createItem(s, u.key, u.order, item, origin, s.upstreamBlocked || u.blocksDownstream);
+    createItem(s, u.key, u.order, null, u, origin, s.upstreamBlocked || u.blocksDownstream);
   }
 
   private void createItem(
@@ -237,16 +273,17 @@ final class RunState {
       String key,
       long order,
       JsonNode item,
+      ItemState follows,
       List<LineageEdge> origin,
       boolean blocked) {
-    ItemState state = new ItemState(key, order, item, origin);
+    ItemState state = new ItemState(key, order, item, follows, origin);
     s.items.put(key, state);
     s.setStatus(state, ItemStatus.PENDING);
     s.unfinished++;
     RecordedExecution past = recorded.remove(recordKey(s.id(), key));
     if (past != null && !past.rerun() && finalOutcome(s, past)) {
       state.attempt = past.attempt();
-      state.output = past.output();
+      state.outputDigest = past.outputDigest();
       state.spanId = past.spanId();
       switch (past.status()) {
         case SUCCEEDED -> terminal(s, state, ItemStatus.SUCCEEDED);
@@ -319,7 +356,7 @@ final class RunState {
   }
 
   private void failWithoutRunning(StepState s, String key, long order, String message) {
-    ItemState state = new ItemState(key, order, null, List.of());
+    ItemState state = new ItemState(key, order, null, null, List.of());
     s.items.put(key, state);
     s.setStatus(state, ItemStatus.PENDING);
     s.unfinished++;
@@ -399,10 +436,10 @@ final class RunState {
     List<String> failedSteps = new ArrayList<>();
     int failedItems = 0;
     for (StepState s : steps.values()) {
-      long failed = s.items.values().stream().filter(i -> i.status == ItemStatus.FAILED).count();
+      int failed = s.failed();
       if (failed > 0) {
         failedSteps.add(s.id());
-        failedItems += (int) failed;
+        failedItems += failed;
       }
     }
     if (!failedSteps.isEmpty()) {
@@ -448,6 +485,7 @@ final class RunState {
   private ExecutionTask task(StepState s, ItemState item, int attempt) {
     item.attempt = attempt;
     Map<String, Object> stepValues = new HashMap<>();
+    Map<String, String> recordedSpans = new HashMap<>();
     List<LineageEdge> edges = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     for (Reference ref : s.def.input().references()) {
@@ -472,14 +510,14 @@ final class RunState {
         }
         case STEP_ITEMS -> {
           StepState p = steps.get(ref.stepId());
-          List<ItemState> succeeded = new ArrayList<>();
-          for (ItemState i : p.itemsInOrder()) {
-            if (i.status == ItemStatus.SUCCEEDED) {
-              succeeded.add(i);
-              edges.add(new LineageEdge(p.id(), i.key, i.attempt, ref.path()));
+          FanIn fanIn = fanIn(p);
+          for (FanIn.Entry e : fanIn.entries()) {
+            edges.add(new LineageEdge(p.id(), e.key(), e.attempt(), ref.path()));
+            if (e.spanId() != null && !p.items.containsKey(e.key())) {
+              recordedSpans.put(recordKey(p.id(), e.key()), e.spanId());
             }
           }
-          stepValues.put(p.id(), new FanIn(succeeded));
+          stepValues.put(p.id(), fanIn);
         }
         case RUN -> {}
       }
@@ -487,11 +525,18 @@ final class RunState {
     List<String> upstreamSpans = new ArrayList<>();
     for (LineageEdge e : edges) {
       ItemState from = e.fromStep() == null ? null : steps.get(e.fromStep()).items.get(e.fromKey());
-      if (from != null && from.spanId != null) {
-        upstreamSpans.add(from.spanId);
+      String span =
+          from != null
+              ? from.spanId
+              : e.fromStep() == null
+                  ? null
+                  : recordedSpans.get(recordKey(e.fromStep(), e.fromKey()));
+      if (span != null) {
+        upstreamSpans.add(span);
       }
     }
-    return ExecutionTask.of(this, s, item, attempt, stepValues, dedupe(edges), upstreamSpans);
+    return ExecutionTask.of(
+        this, s, item, attempt, itemValue(item), stepValues, dedupe(edges), upstreamSpans);
   }
 
   private static List<LineageEdge> dedupe(List<LineageEdge> edges) {
@@ -501,21 +546,38 @@ final class RunState {
   private Object celOutput(StepState p) {
     if (p.celOutput == null) {
       ItemState only = p.items.get("0");
-      p.celOutput = CelValues.toCel(only.output);
+      p.celOutput = CelValues.toCel(output(only));
     }
     return p.celOutput;
   }
 
   /** Bindings for expressions evaluated here (forEach, when, output), on the current state. */
   private Bindings bindings(StepState s, ItemState item) {
-    return variable ->
-        switch (variable) {
+    return new Bindings() {
+      @Override
+      public Object celValue(String variable) {
+        return switch (variable) {
           case "input" -> ctx.inputCel();
           case "run" -> ctx.runCel();
-          case "item" -> item == null || item.item == null ? null : CelValues.toCel(item.item);
+          case "item" -> {
+            JsonNode value = item == null ? null : itemValue(item);
+            yield value == null ? null : CelValues.toCel(value);
+          }
           case "steps" -> stepsForExpression();
           default -> null;
         };
+      }
+
+      // forEach: ${{ input.records }} over 100,000 records must not convert them all to CEL.
+      @Override
+      public JsonNode jsonValue(String variable) {
+        return switch (variable) {
+          case "input" -> ctx.input;
+          case "item" -> item == null ? null : itemValue(item);
+          default -> null;
+        };
+      }
+    };
   }
 
   private Map<String, Object> stepsForExpression() {
@@ -530,28 +592,92 @@ final class RunState {
           all.put(p.id(), Map.of("output", celOutput(p)));
         }
       } else {
-        all.put(
-            p.id(),
-            Map.of(
-                "items",
-                new FanIn(
-                        p.itemsInOrder().stream()
-                            .filter(i -> i.status == ItemStatus.SUCCEEDED)
-                            .toList())
-                    .celValue()));
+        all.put(p.id(), Map.of("items", fanIn(p).celValue()));
       }
     }
     return all;
   }
 
-  /** The succeeded items of a forEach step, converted to {@code [{key, output}]} when read. */
-  record FanIn(List<ItemState> items) {
+  /** The value bound to {@code item}; an item-wise item's is built from its upstream's output. */
+  private JsonNode itemValue(ItemState i) {
+    if (i.item == null && i.follows != null) {
+      ObjectNode value = JsonNodeFactory.instance.objectNode();
+      value.put("key", i.follows.key);
+      value.set("output", output(i.follows));
+      i.item = value;
+    }
+    return i.item;
+  }
+
+  /** A succeeded item's output, read from the payload store if only its digest is known. */
+  private JsonNode output(ItemState i) {
+    if (i.output == null && i.outputDigest != null) {
+      i.output = dispatcher.payloads(List.of(i.outputDigest)).get(i.outputDigest);
+      if (i.output == null) {
+        throw new IllegalStateException(
+            "payload " + i.outputDigest + " of an output of run " + ctx.runId + " is missing");
+      }
+    }
+    return i.output;
+  }
+
+  /**
+   * The succeeded items of a step, in item order: those rebuilt here and, in a redrive, the
+   * recorded ones it left alone (read from the database, once per step).
+   */
+  private FanIn fanIn(StepState p) {
+    List<FanIn.Entry> entries = new ArrayList<>();
+    List<Long> orders = new ArrayList<>();
+    for (ItemState i : p.itemsInOrder()) {
+      if (i.status == ItemStatus.SUCCEEDED) {
+        entries.add(new FanIn.Entry(i.key, i.attempt, i.output, i.outputDigest, i.spanId));
+        orders.add(i.order);
+      }
+    }
+    if (scope != null && !scope.whole().contains(p.id())) {
+      List<FanIn.Entry> merged = new ArrayList<>();
+      int next = 0;
+      for (RecordedExecution r : scope.recorded().succeeded(p.id())) {
+        if (p.items.containsKey(r.itemKey())) {
+          continue;
+        }
+        while (next < entries.size() && orders.get(next) < r.order()) {
+          merged.add(entries.get(next++));
+        }
+        merged.add(new FanIn.Entry(r.itemKey(), r.attempt(), null, r.outputDigest(), r.spanId()));
+      }
+      merged.addAll(entries.subList(next, entries.size()));
+      entries = merged;
+    }
+    return new FanIn(entries, dispatcher, ctx.runId);
+  }
+
+  /**
+   * The succeeded items of a forEach step, converted to {@code [{key, output}]} when read. Outputs
+   * known only by digest are read then, in one batch, on the reading thread: a worker, for a fan-in
+   * input, so that reading 100,000 payloads never holds up the checkpoint writer.
+   */
+  record FanIn(List<Entry> entries, Dispatcher dispatcher, String runId) {
+    record Entry(String key, int attempt, JsonNode output, String digest, String spanId) {}
+
     Object celValue() {
-      List<Object> list = new ArrayList<>(items.size());
-      for (ItemState i : items) {
+      List<String> missing = new ArrayList<>();
+      for (Entry e : entries) {
+        if (e.output() == null) {
+          missing.add(e.digest());
+        }
+      }
+      Map<String, JsonNode> read = missing.isEmpty() ? Map.of() : dispatcher.payloads(missing);
+      List<Object> list = new ArrayList<>(entries.size());
+      for (Entry e : entries) {
+        JsonNode output = e.output() != null ? e.output() : read.get(e.digest());
+        if (output == null) {
+          throw new IllegalStateException(
+              "payload " + e.digest() + " of an output of run " + runId + " is missing");
+        }
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("key", i.key);
-        entry.put("output", CelValues.toCel(i.output));
+        entry.put("key", e.key());
+        entry.put("output", CelValues.toCel(output));
         list.add(entry);
       }
       return list;

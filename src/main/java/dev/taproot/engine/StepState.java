@@ -53,6 +53,18 @@ final class StepState {
   /** Attempts of this step on a worker right now (workers update it without the run's lock). */
   final AtomicInteger executing = new AtomicInteger();
 
+  /** Counts items a redrive leaves as recorded: they exist only as these numbers. */
+  void recover(RecordedRun.Tally tally) {
+    counts[ItemStatus.SUCCEEDED.ordinal()] += tally.succeeded();
+    counts[ItemStatus.FAILED.ordinal()] += tally.failed();
+    counts[ItemStatus.SKIPPED.ordinal()] += tally.skipped();
+    blocking += tally.blocking();
+  }
+
+  int failed() {
+    return counts[ItemStatus.FAILED.ordinal()];
+  }
+
   void setStatus(ItemState item, ItemStatus status) {
     if (item.counted) {
       counts[item.status.ordinal()]--;

@@ -1,6 +1,7 @@
 package dev.taproot.function;
 
 import dev.taproot.config.TaprootConfig;
+import dev.taproot.function.runtime.InstantiationObserver;
 import dev.taproot.function.runtime.WasmRuntime;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -9,7 +10,7 @@ import jakarta.inject.Singleton;
 public class WasmRuntimeProducer {
   @Produces
   @Singleton
-  WasmRuntime runtime(TaprootConfig config) {
-    return new WasmRuntime(config.functions().compiledCacheSize());
+  WasmRuntime runtime(TaprootConfig config, InstantiationObserver instances) {
+    return new WasmRuntime(config.functions().compiledCacheSize(), instances);
   }
 }

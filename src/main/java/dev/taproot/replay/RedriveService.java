@@ -15,6 +15,7 @@ import dev.taproot.error.ConflictException;
 import dev.taproot.error.InvalidParameterException;
 import dev.taproot.error.NotFoundException;
 import dev.taproot.function.FunctionRefs;
+import dev.taproot.telemetry.LogContext;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -131,7 +132,8 @@ public class RedriveService {
       pinned.put(f.getKey(), found.version().ref());
     }
     Redrive.State state = redrive.state(runId);
-    Set<String> selected = select(def, state, request);
+    Redrive.Selection selection = select(def, state, request);
+    List<String> selected = selection.items();
     if (selected.isEmpty()) {
       throw new ConflictException(
           "nothing to redrive in run "
@@ -147,50 +149,43 @@ public class RedriveService {
                           : " at step " + request.from())));
     }
     String overrides = mergeOverrides(run.overrides, pinned);
-    redrive.restart(runId, overrides, selected);
-    Log.infof(
-        "run %s redriven: %d executions (%s) with functions %s",
-        runId, selected.size(), selected.size() > 10 ? "…" : selected, pinned);
-    return new Result(
-        runId, RunStatus.RUNNING.id(), selected.size(), List.copyOf(selected), pinned);
+    redrive.restart(state, overrides, selection);
+    try (LogContext log = LogContext.run(runId, run.traceId)) {
+      Log.infof(
+          "run %s redriven: %d executions (%s) with functions %s",
+          runId, selected.size(), selected.size() > 10 ? "…" : selected, pinned);
+    }
+    return new Result(runId, RunStatus.RUNNING.id(), selected.size(), selected, pinned);
   }
 
-  /** The (step, key) pairs to run again, as {@code step/key}, in topological step order. */
-  static Set<String> select(WorkflowDefinition def, Redrive.State state, Request request) {
-    Set<String> chosen = new LinkedHashSet<>();
+  /** The items to run again, by step in topological order. */
+  static Redrive.Selection select(WorkflowDefinition def, Redrive.State state, Request request) {
+    Map<String, Set<String>> chosen = new LinkedHashMap<>();
     List<String> order = def.topologicalOrder();
+    order.forEach(step -> chosen.put(step, new LinkedHashSet<>()));
     if (request.keys() == null && request.from() == null) {
       for (String step : order) {
-        for (String key : state.keysOf(step)) {
-          if (state.failedOrBlocked(step, key)) {
-            chosen.add(step + "/" + key);
-          }
-        }
+        chosen.get(step).addAll(state.failedOrBlocked(step));
       }
     } else {
       Set<String> keys = new LinkedHashSet<>();
       if (request.keys() != null) {
         keys.addAll(request.keys());
       } else {
-        for (String step : order) {
-          for (String key : state.keysOf(step)) {
-            if (state.failedOrBlocked(step, key)) {
-              keys.add(key);
-            }
-          }
+        // Only steps whose item keys are from's: a fan-in's item "0" is not from's item "0".
+        for (String step : sameKeys(def, request.from())) {
+          keys.addAll(state.failedOrBlocked(step));
         }
       }
-      for (String key : keys) {
-        if (request.from() != null) {
-          if (state.has(request.from(), key)) {
-            chosen.add(request.from() + "/" + key);
-          }
-          continue;
-        }
-        for (String step : order) {
-          if (state.failedOrBlocked(step, key)) {
-            chosen.add(step + "/" + key);
-            break;
+      if (request.from() != null) {
+        chosen.get(request.from()).addAll(state.existing(request.from(), keys));
+      } else {
+        for (String key : keys) {
+          for (String step : order) {
+            if (state.failedOrBlocked(step, key)) {
+              chosen.get(step).add(key);
+              break;
+            }
           }
         }
       }
@@ -198,32 +193,52 @@ public class RedriveService {
     return closeDownstream(def, state, chosen);
   }
 
-  /** Whatever consumed a re-executed item must run again too. */
-  private static Set<String> closeDownstream(
-      WorkflowDefinition def, Redrive.State state, Set<String> chosen) {
-    Set<String> all = new LinkedHashSet<>(chosen);
+  /** {@code from} and the steps that follow its items one by one, so share its item keys. */
+  private static Set<String> sameKeys(WorkflowDefinition def, String from) {
+    Set<String> same = new LinkedHashSet<>(List.of(from));
+    for (String step : def.topologicalOrder()) {
+      if (def.steps().get(step).forEach() instanceof ForEach.ItemWise iw
+          && same.contains(iw.upstreamStep())) {
+        same.add(step);
+      }
+    }
+    return same;
+  }
+
+  /**
+   * Whatever consumed a re-executed item must run again too: the same key of an item-wise follower,
+   * every item of any other consumer.
+   */
+  private static Redrive.Selection closeDownstream(
+      WorkflowDefinition def, Redrive.State state, Map<String, Set<String>> chosen) {
+    Set<String> whole = new LinkedHashSet<>();
     for (String step : def.topologicalOrder()) {
       StepDefinition s = def.steps().get(step);
       for (String dep : s.dependsOn()) {
-        boolean depRerun = all.stream().anyMatch(x -> x.startsWith(dep + "/"));
-        if (!depRerun) {
+        Set<String> depKeys = chosen.get(dep);
+        if (depKeys.isEmpty()) {
           continue;
         }
         if (s.forEach() instanceof ForEach.ItemWise iw && iw.upstreamStep().equals(dep)) {
-          for (String x : List.copyOf(all)) {
-            String key = x.substring(dep.length() + 1);
-            if (x.startsWith(dep + "/") && state.has(step, key)) {
-              all.add(step + "/" + key);
-            }
-          }
+          chosen.get(step).addAll(state.existing(step, depKeys));
         } else {
-          for (String key : state.keysOf(step)) {
-            all.add(step + "/" + key);
-          }
+          chosen.get(step).addAll(state.keysOf(step));
+          whole.add(step);
         }
       }
     }
-    return all;
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    chosen.forEach((step, ks) -> keys.put(step, sortedKeys(ks)));
+    return new Redrive.Selection(keys, whole);
+  }
+
+  /** Item keys in item order: numbers by value ("2" before "10"). */
+  private static List<String> sortedKeys(Set<String> keys) {
+    List<String> out = new ArrayList<>(keys);
+    out.sort(
+        (a, b) ->
+            a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b));
+    return out;
   }
 
   private static String mergeOverrides(String current, Map<String, String> pinned) {

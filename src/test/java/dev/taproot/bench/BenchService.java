@@ -77,6 +77,7 @@ final class BenchService implements AutoCloseable {
             "-Dquarkus.log.level=WARN",
             "-jar",
             app.resolve("quarkus-run.jar").toString());
+    System.out.println("service log: " + work.resolve("service.log"));
     Process p =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)

@@ -268,6 +268,29 @@ class TraceBackTest {
   }
 
   @Test
+  void redriveFromAStepWithoutItemsTakesTheFailedItemsNotTheFanInsKey() throws Exception {
+    String run = ordersRun();
+    long before = executions(run);
+    JsonPath answer =
+        given()
+            .contentType(ContentType.JSON)
+            .body("{\"from\": \"parse\", \"functions\": {\"parse\": \"parse-order@2\"}}")
+            .when()
+            .post("/api/v1/runs/" + run + "/redrive")
+            .then()
+            .statusCode(202)
+            .extract()
+            .jsonPath();
+    // The skipped total is item "0" of another key space: parse/0 must not run again.
+    assertEquals(
+        List.of("parse/1041", "enrich/1041", "validate/1041", "total/0"), answer.getList("items"));
+    JsonPath after = Api.awaitFinished(run, Duration.ofSeconds(60));
+    assertEquals("succeeded", after.getString("status"), after.prettify());
+    assertEquals(4, executions(run) - before);
+    assertEquals(1, Api.item(run, "parse", "0").getInt("attempt"));
+  }
+
+  @Test
   void replayOfARecordedSuccessIsIdenticalEvenWithClockAndRandom() {
     String clock = Api.register("clockrand", Api.testModule("clockrand"));
     String wf = Api.unique("replay-clock");
@@ -341,40 +364,10 @@ class TraceBackTest {
 
   @Test
   void redriveReExecutesExactlyTheFailedItemsAndTheirDownstream() throws Exception {
-    String v1 = Api.register("gate-" + Api.unique("g").substring(2), Api.testModule("fail-if"));
-    String name = v1.substring(0, v1.indexOf('@'));
-    String v2 = Api.register(name, Api.testModule("echo"));
-    String wf = Api.unique("redrive");
-    Api.submit(
-        """
-        name: %s
-        functions:
-          gate: { ref: %s }
-          inc: { ref: %s }
-        steps:
-          gate:
-            function: gate
-            forEach: ${{ input.items }}
-            input: ${{ item }}
-          next:
-            function: inc
-            forEach: ${{ steps.gate.items }}
-            input:
-              n: ${{ item.output.n }}
-          total:
-            function: inc
-            input:
-              n: ${{ steps.next.items.size() }}
-        output: ${{ steps.total.output }}
-        """
-            .formatted(wf, v1, inc));
-    Set<Integer> bad = Set.of(17, 500, 999);
-    String input =
-        IntStream.range(0, 1000)
-            .mapToObj(
-                i -> bad.contains(i) ? "{\"n\": " + i + ", \"fail\": true}" : "{\"n\": " + i + "}")
-            .collect(Collectors.joining(",", "{\"items\": [", "]}"));
-    String run = Api.start(wf, input);
+    Gated g = gatedWorkflow("output: ${{ steps.total.output }}");
+    String v1 = g.v1();
+    String v2 = g.v2();
+    String run = Api.start(g.workflow(), gatedInput(1000, Set.of(17, 500, 999)));
     JsonPath first = Api.awaitFinished(run, Duration.ofSeconds(120));
     assertEquals("failed", first.getString("status"));
     assertEquals(List.of("17", "500", "999"), Api.keys(run, "gate", "failed"));
@@ -406,6 +399,114 @@ class TraceBackTest {
         .then()
         .statusCode(409)
         .body("detail", containsString("nothing to redrive"));
+  }
+
+  @Test
+  void aRedriveRebuildsOnlyItsItemsAndCountsTheRest() throws Exception {
+    Gated g =
+        gatedWorkflow(
+            """
+              each:
+                function: inc
+                forEach: ${{ [steps.total.output.n, 1] }}
+                input:
+                  n: ${{ item }}
+            output: ${{ steps.each.items.map(i, i.output.n) }}
+            """);
+    String v2 = g.v2();
+    String run = Api.start(g.workflow(), gatedInput(100, Set.of(10, 20, 30)));
+    assertEquals("failed", Api.awaitFinished(run).getString("status"));
+
+    // One of three failed items: the other two still fail the run and block the fan-in.
+    long before = executions(run);
+    redrive(run, "{\"items\": [\"10\"], \"functions\": {\"gate\": \"" + v2 + "\"}}");
+    JsonPath once = Api.awaitFinished(run);
+    assertEquals("failed", once.getString("status"));
+    assertTrue(
+        once.getString("error.message").startsWith("2 item(s) failed in step(s) gate"),
+        once.prettify());
+    assertEquals(4, executions(run) - before, "gate/10, next/10, and total and each skipped again");
+    assertEquals(List.of("20", "30"), Api.keys(run, "gate", "failed"));
+    assertEquals(2, Api.item(run, "next", "10").getInt("attempt"));
+    assertEquals("succeeded", Api.item(run, "next", "10").getString("status"));
+
+    // The rest: the fan-in runs on all 100 outputs, 97 of them read back from checkpoints, and the
+    // step after it runs entirely, on a list that is now longer.
+    before = executions(run);
+    redrive(run, "{}");
+    JsonPath all = Api.awaitFinished(run);
+    assertEquals("succeeded", all.getString("status"), all.prettify());
+    assertEquals(7, executions(run) - before, "gate and next of 20 and 30, total, each/0, each/1");
+    assertEquals(List.of(102, 2), all.getList("output"));
+
+    // From a middle step, for one item whose upstream stays as recorded.
+    before = executions(run);
+    redrive(run, "{\"items\": [\"5\"], \"from\": \"next\"}");
+    JsonPath again = Api.awaitFinished(run);
+    assertEquals("succeeded", again.getString("status"), again.prettify());
+    assertEquals(4, executions(run) - before, "next/5, total, each/0, each/1");
+    JsonPath next5 = Api.item(run, "next", "5");
+    assertEquals(2, next5.getInt("attempt"));
+    assertEquals(
+        next5.getString("attempts[0].inputDigest"), next5.getString("attempts[1].inputDigest"));
+    assertEquals(6, next5.getInt("output.n"));
+    assertEquals(1, Api.item(run, "gate", "5").getInt("attempt"));
+    assertEquals(List.of(102, 2), again.getList("output"));
+  }
+
+  /** A gate that fails items marked "fail" (version 1) and passes everything (version 2). */
+  private record Gated(String workflow, String v1, String v2) {}
+
+  /**
+   * gate (forEach over input.items) → next (inc, item by item) → total (inc of how many got
+   * through), then {@code rest}: more steps and the output, as YAML at the top level.
+   */
+  private Gated gatedWorkflow(String rest) {
+    String v1 = Api.register("gate-" + Api.unique("g").substring(2), Api.testModule("fail-if"));
+    String v2 = Api.register(v1.substring(0, v1.indexOf('@')), Api.testModule("echo"));
+    String wf = Api.unique("gated");
+    Api.submit(
+        """
+        name: %s
+        functions:
+          gate: { ref: %s }
+          inc: { ref: %s }
+        steps:
+          gate:
+            function: gate
+            forEach: ${{ input.items }}
+            input: ${{ item }}
+          next:
+            function: inc
+            forEach: ${{ steps.gate.items }}
+            input:
+              n: ${{ item.output.n }}
+          total:
+            function: inc
+            input:
+              n: ${{ steps.next.items.size() }}
+        """
+                .formatted(wf, v1, inc)
+            + rest);
+    return new Gated(wf, v1, v2);
+  }
+
+  /** {"items": [{"n": 0}, ...]} with {"fail": true} on the items at {@code bad}. */
+  private static String gatedInput(int n, Set<Integer> bad) {
+    return IntStream.range(0, n)
+        .mapToObj(
+            i -> bad.contains(i) ? "{\"n\": " + i + ", \"fail\": true}" : "{\"n\": " + i + "}")
+        .collect(Collectors.joining(",", "{\"items\": [", "]}"));
+  }
+
+  private static void redrive(String run, String body) {
+    given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .when()
+        .post("/api/v1/runs/" + run + "/redrive")
+        .then()
+        .statusCode(202);
   }
 
   @Test

@@ -197,7 +197,10 @@ class ObservabilityFilesTest {
       assertEquals(PROMETHEUS_UID, uid, "taproot.json: data source of panel '" + title + "'");
     }
     for (String metric :
-        List.of("taproot_executions_total", "taproot_execution_duration_seconds_bucket")) {
+        List.of(
+            "taproot_executions_total",
+            "taproot_execution_duration_seconds_bucket",
+            "taproot_instance_creation_seconds_bucket")) {
       assertTrue(
           exprs.stream().anyMatch(e -> e.contains(metric)),
           "taproot.json: no query uses " + metric);

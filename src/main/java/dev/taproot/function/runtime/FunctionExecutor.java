@@ -15,10 +15,12 @@ final class FunctionExecutor {
 
   private final Watchdog watchdog;
   private final Verdicts verdicts;
+  private final InstantiationObserver observer;
 
-  FunctionExecutor(Watchdog watchdog, JsonOutput json) {
+  FunctionExecutor(Watchdog watchdog, JsonOutput json, InstantiationObserver observer) {
     this.watchdog = watchdog;
     this.verdicts = new Verdicts(json);
+    this.observer = observer;
   }
 
   ExecutionResult execute(CompiledFunction function, Invocation invocation) {
@@ -53,7 +55,8 @@ final class FunctionExecutor {
     }
   }
 
-  private static void run(CompiledFunction function, WasiSandbox sandbox, MemoryGuard memory) {
+  private void run(CompiledFunction function, WasiSandbox sandbox, MemoryGuard memory) {
+    long building = System.nanoTime();
     Instance instance =
         Instance.builder(function.module())
             .withImportValues(sandbox.imports())
@@ -63,6 +66,7 @@ final class FunctionExecutor {
             // exactly once, below, and judge the exit ourselves.
             .withStart(false)
             .build();
+    observer.instantiated(function, Duration.ofNanos(System.nanoTime() - building));
     instance.export(ModuleInspector.START).apply();
   }
 }

@@ -28,7 +28,7 @@ public final class WasmRuntime implements AutoCloseable {
   private final FunctionCompiler compiler = new FunctionCompiler();
   private final FunctionCache cache;
   private final Watchdog watchdog = new Watchdog();
-  private final FunctionExecutor executor = new FunctionExecutor(watchdog, new JsonOutput());
+  private final FunctionExecutor executor;
   private volatile boolean closed;
 
   public WasmRuntime() {
@@ -37,7 +37,14 @@ public final class WasmRuntime implements AutoCloseable {
 
   /** A runtime keeping at most {@code cacheEntries} compiled functions. */
   public WasmRuntime(int cacheEntries) {
+    this(cacheEntries, InstantiationObserver.NONE);
+  }
+
+  /** A runtime that also reports every instance it builds to {@code observer}. */
+  public WasmRuntime(int cacheEntries, InstantiationObserver observer) {
     this.cache = new FunctionCache(cacheEntries);
+    this.executor =
+        new FunctionExecutor(watchdog, new JsonOutput(), Objects.requireNonNull(observer));
   }
 
   /** Validates a module for the {@code wasi} ABI and describes it; compiles nothing. */
