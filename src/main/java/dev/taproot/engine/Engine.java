@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.CheckpointWriter;
 import dev.taproot.checkpoint.ExecutionRecord;
 import dev.taproot.checkpoint.PayloadStore;
+import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.config.TaprootConfig;
 import dev.taproot.telemetry.ExecutionLog;
@@ -42,6 +43,17 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService timer;
   private final PayloadStore payloads;
+
+  /** Summaries of the runs that finished here most recently, for a quick redrive. */
+  private final Map<String, RecordedRun.Summary> finished =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, RecordedRun.Summary> eldest) {
+              return size() > 64;
+            }
+          });
+
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
 
@@ -96,11 +108,25 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
   }
 
   void start(RunContext ctx, Map<String, RecordedExecution> recorded, RedriveScope scope) {
+    finished.remove(ctx.runId);
     RunState state = new RunState(ctx, this, recorded, scope);
     if (live.putIfAbsent(ctx.runId, state) != null) {
       throw new IllegalStateException("run " + ctx.runId + " is already live");
     }
     state.start();
+  }
+
+  /** What a run that finished here recorded, if this service still remembers it. */
+  Optional<RecordedRun.Summary> finishedSummary(String runId) {
+    return Optional.ofNullable(finished.get(runId));
+  }
+
+  /**
+   * Forgets what finished runs recorded, so the next redrive of any of them reads the database, as
+   * it does after a restart. Tests use it to cover that path.
+   */
+  public void forgetFinishedRuns() {
+    finished.clear();
   }
 
   public boolean isLive(String runId) {
@@ -186,6 +212,12 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
     }
     for (RunUpdate u : runs) {
       RunState state = live.remove(u.runId());
+      if (state != null && !RunStatus.CANCELLED.id().equals(u.status())) {
+        RecordedRun.Summary summary = state.summary();
+        if (summary != null) {
+          finished.put(u.runId(), summary);
+        }
+      }
       if (state != null) {
         try (LogContext log = LogContext.run(u.runId(), state.ctx.traceId)) {
           Log.infof(

@@ -45,6 +45,15 @@ final class RecordedRun {
     }
   }
 
+  /**
+   * What {@link #overview} would read, known without reading it: a run that finished in this
+   * service leaves it behind (see {@link Engine}), so a redrive soon after need not scan the run.
+   */
+  record Summary(
+      Map<String, Tally> tallies,
+      Map<String, List<RecordedExecution>> failedOrBlocked,
+      Map<String, Integer> retried) {}
+
   private final String runId;
   private final DataSource dataSource;
 
@@ -58,6 +67,19 @@ final class RecordedRun {
   RecordedRun(String runId, DataSource dataSource) {
     this.runId = runId;
     this.dataSource = dataSource;
+  }
+
+  RecordedRun(String runId, DataSource dataSource, Summary known) {
+    this(runId, dataSource);
+    this.tallies = known.tallies();
+    this.failedOrBlocked = known.failedOrBlocked();
+    this.retried = known.retried();
+  }
+
+  /** The latest attempt numbers above 1, by record key; what a summary of this run carries on. */
+  synchronized Map<String, Integer> retried() {
+    overview();
+    return retried;
   }
 
   String runId() {

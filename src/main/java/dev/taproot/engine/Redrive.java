@@ -27,12 +27,19 @@ public class Redrive {
   private final Engine engine;
   private final AgroalDataSource dataSource;
   private final ManagedExecutor executor;
+  private final CompiledFunctions functions;
 
-  Redrive(RunLoader loader, Engine engine, AgroalDataSource dataSource, ManagedExecutor executor) {
+  Redrive(
+      RunLoader loader,
+      Engine engine,
+      AgroalDataSource dataSource,
+      ManagedExecutor executor,
+      CompiledFunctions functions) {
     this.loader = loader;
     this.engine = engine;
     this.dataSource = dataSource;
     this.executor = executor;
+    this.functions = functions;
   }
 
   /** A finished run as recorded, for choosing what to re-execute. */
@@ -90,10 +97,19 @@ public class Redrive {
   /**
    * The run as recorded. The two large reads of a redrive, the run input (10 MB for 100,000
    * records) and one pass over the run's checkpoints, start here on other threads, side by side:
-   * the database does the one while this JVM parses the other.
+   * the database does the one while this JVM parses the other. The pass is skipped when the run
+   * finished in this service, which remembers what it recorded. The function versions the redrive
+   * pins are compiled meanwhile, so that its first execution does not wait for that.
    */
-  public State state(String runId) {
-    RecordedRun recorded = new RecordedRun(runId, dataSource);
+  public State state(String runId, Collection<String> pinnedDigests) {
+    for (String digest : pinnedDigests) {
+      executor.runAsync(() -> functions.get(digest));
+    }
+    RecordedRun recorded =
+        engine
+            .finishedSummary(runId)
+            .map(known -> new RecordedRun(runId, dataSource, known))
+            .orElseGet(() -> new RecordedRun(runId, dataSource));
     executor.runAsync(recorded::tallies);
     return new State(executor.supplyAsync(() -> loader.context(runId)), recorded);
   }

@@ -137,6 +137,76 @@ final class RunState {
     }
   }
 
+  /** Beyond this many failed or retried items a finished run leaves no summary behind. */
+  private static final int SUMMARY_LIMIT = 10_000;
+
+  /**
+   * What the database holds for this finished run, from memory: counts per step and outcome, the
+   * failed and blocked items, the items with more than one attempt. Null when it would be too big.
+   */
+  synchronized RecordedRun.Summary summary() {
+    Map<String, RecordedRun.Tally> tallies = new HashMap<>();
+    Map<String, List<RecordedExecution>> failed = new LinkedHashMap<>();
+    Map<String, Integer> retried = new HashMap<>();
+    if (scope != null) {
+      scope
+          .recorded()
+          .failedOrBlocked()
+          .forEach(
+              (step, rows) -> {
+                for (RecordedExecution r : rows) {
+                  if (!steps.get(step).items.containsKey(r.itemKey())) {
+                    failed.computeIfAbsent(step, k -> new ArrayList<>()).add(r);
+                  }
+                }
+              });
+      scope
+          .recorded()
+          .retried()
+          .forEach(
+              (key, attempt) -> {
+                int cut = key.indexOf('\u0000');
+                if (!steps.get(key.substring(0, cut)).items.containsKey(key.substring(cut + 1))) {
+                  retried.put(key, attempt);
+                }
+              });
+    }
+    for (StepState s : steps.values()) {
+      tallies.put(s.id(), s.tally());
+      for (ItemState i : s.items.values()) {
+        if (i.attempt > 1) {
+          retried.put(recordKey(s.id(), i.key), i.attempt);
+        }
+        if (i.status == ItemStatus.FAILED
+            || (i.status == ItemStatus.SKIPPED && i.blocksDownstream)) {
+          failed
+              .computeIfAbsent(s.id(), k -> new ArrayList<>())
+              .add(
+                  new RecordedExecution(
+                      s.id(),
+                      i.key,
+                      i.attempt,
+                      i.status == ItemStatus.FAILED
+                          ? ExecutionStatus.FAILED
+                          : ExecutionStatus.SKIPPED,
+                      i.status == ItemStatus.FAILED ? null : FailureCode.UPSTREAM.name(),
+                      null,
+                      i.spanId,
+                      i.order,
+                      false));
+        }
+      }
+    }
+    if (retried.size() > SUMMARY_LIMIT
+        || failed.values().stream().mapToInt(List::size).sum() > SUMMARY_LIMIT) {
+      return null;
+    }
+    failed
+        .values()
+        .forEach(l -> l.sort(java.util.Comparator.comparingLong(RecordedExecution::order)));
+    return new RecordedRun.Summary(tallies, failed, retried);
+  }
+
   /** Counts per step and status, for progress reports; kept as items move, so this is cheap. */
   synchronized Map<String, Map<String, Integer>> progress() {
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();

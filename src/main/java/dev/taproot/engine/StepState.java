@@ -61,6 +61,15 @@ final class StepState {
     blocking += tally.blocking();
   }
 
+  /** This step's items by outcome, once all are finished. */
+  RecordedRun.Tally tally() {
+    return new RecordedRun.Tally(
+        counts[ItemStatus.SUCCEEDED.ordinal()],
+        counts[ItemStatus.FAILED.ordinal()],
+        counts[ItemStatus.SKIPPED.ordinal()],
+        blocking);
+  }
+
   int failed() {
     return counts[ItemStatus.FAILED.ordinal()];
   }

@@ -113,6 +113,7 @@ public class RedriveService {
               + String.join(", ", def.steps().keySet()));
     }
     Map<String, String> pinned = new LinkedHashMap<>();
+    List<String> pinnedDigests = new ArrayList<>();
     for (Map.Entry<String, String> f : request.functions().entrySet()) {
       if (!def.functions().containsKey(f.getKey())) {
         throw new InvalidParameterException(
@@ -130,8 +131,9 @@ public class RedriveService {
         throw new NotFoundException(((FunctionRefs.Resolution.Missing) r).reason());
       }
       pinned.put(f.getKey(), found.version().ref());
+      pinnedDigests.add(found.version().digest);
     }
-    Redrive.State state = redrive.state(runId);
+    Redrive.State state = redrive.state(runId, pinnedDigests);
     Redrive.Selection selection = select(def, state, request);
     List<String> selected = selection.items();
     if (selected.isEmpty()) {

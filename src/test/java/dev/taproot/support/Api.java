@@ -95,6 +95,16 @@ public final class Api {
         .getString("runId");
   }
 
+  /**
+   * {@code {"items": [{"n": 0}, {"n": 1}, ...]}} with {@code "fail": true} on the items at {@code
+   * failing}, the input the fail-if test module fails on.
+   */
+  public static String numberedItems(int n, java.util.Set<Integer> failing) {
+    return java.util.stream.IntStream.range(0, n)
+        .mapToObj(i -> "{\"n\": " + i + (failing.contains(i) ? ", \"fail\": true}" : "}"))
+        .collect(java.util.stream.Collectors.joining(",", "{\"items\": [", "]}"));
+  }
+
   /** Waits until the run is no longer running and returns its view. */
   public static JsonPath awaitFinished(String runId, Duration timeout) {
     await()
