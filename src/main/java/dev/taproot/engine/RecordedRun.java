@@ -20,7 +20,8 @@ import javax.sql.DataSource;
  * What a finished run recorded, read with narrow queries instead of every checkpoint: a redrive of
  * 10 items of a 100,000-item run reads the failed rows, a count per step and the rows of the items
  * it touches, not 300,000 rows. Every answer is about the latest attempt of each (step, item key)
- * as it was when this object was made; one instance serves one redrive.
+ * as it was when this object was made; one instance serves one redrive. A resume, which rebuilds
+ * every item, reads them all with {@link #latestOfEveryItem}.
  */
 final class RecordedRun {
   private static final int CHUNK = 500;
@@ -36,12 +37,13 @@ final class RecordedRun {
           succeeded + o.succeeded, failed + o.failed, skipped + o.skipped, blocking + o.blocking);
     }
 
-    Tally plus(RecordedExecution r, int sign) {
+    /** This tally with {@code times} more attempts like {@code r} (fewer when negative). */
+    Tally plus(RecordedExecution r, int times) {
       return new Tally(
-          succeeded + (r.status() == ExecutionStatus.SUCCEEDED ? sign : 0),
-          failed + (r.status() == ExecutionStatus.FAILED ? sign : 0),
-          skipped + (r.status() == ExecutionStatus.SKIPPED ? sign : 0),
-          blocking + (r.failedOrBlocked() ? sign : 0));
+          succeeded + (r.status() == ExecutionStatus.SUCCEEDED ? times : 0),
+          failed + (r.status() == ExecutionStatus.FAILED ? times : 0),
+          skipped + (r.status() == ExecutionStatus.SKIPPED ? times : 0),
+          blocking + (r.failedOrBlocked() ? times : 0));
     }
   }
 
@@ -63,6 +65,9 @@ final class RecordedRun {
   private Map<String, List<RecordedExecution>> failedOrBlocked;
   private Map<String, Tally> tallies;
   private final Map<String, List<RecordedExecution>> succeeded = new HashMap<>();
+
+  /** Rows looked up by {@link #latest}, by step and item key; null where there is none. */
+  private final Map<String, Map<String, RecordedExecution>> looked = new HashMap<>();
 
   RecordedRun(String runId, DataSource dataSource) {
     this.runId = runId;
@@ -180,11 +185,41 @@ final class RecordedRun {
     return keys;
   }
 
-  /** The latest attempts of the given items of a step, by item key. */
-  Map<String, RecordedExecution> latest(String step, Collection<String> keys) {
+  /**
+   * The latest attempts of the given items of a step, by item key. Remembered, since choosing what
+   * a redrive runs and restarting it ask about the same items.
+   */
+  synchronized Map<String, RecordedExecution> latest(String step, Collection<String> keys) {
+    Map<String, RecordedExecution> known = looked.computeIfAbsent(step, s -> new HashMap<>());
+    List<String> unknown = keys.stream().filter(k -> !known.containsKey(k)).distinct().toList();
+    if (!unknown.isEmpty()) {
+      unknown.forEach(k -> known.put(k, null));
+      for (RecordedExecution r : rowsOf(step, unknown)) {
+        known.merge(r.itemKey(), r, (a, b) -> a.attempt() >= b.attempt() ? a : b);
+      }
+    }
     Map<String, RecordedExecution> out = new HashMap<>();
-    for (RecordedExecution r : rowsOf(step, keys)) {
-      out.merge(r.itemKey(), r, (a, b) -> a.attempt() >= b.attempt() ? a : b);
+    for (String k : keys) {
+      RecordedExecution r = known.get(k);
+      if (r != null) {
+        out.put(k, r);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The latest attempt of every item of the run, by {@link RunState#recordKey}: what a resumed run
+   * is rebuilt from. Reads every row of the run.
+   */
+  Map<String, RecordedExecution> latestOfEveryItem() {
+    Map<String, RecordedExecution> out = new HashMap<>();
+    // Keeping the latest here spares the database a sort of every row of a big run.
+    for (RecordedExecution r : rows("SELECT " + COLUMNS + " FROM execution WHERE run_id = ?")) {
+      out.merge(
+          RunState.recordKey(r.stepId(), r.itemKey()),
+          r,
+          (a, b) -> a.attempt() >= b.attempt() ? a : b);
     }
     return out;
   }

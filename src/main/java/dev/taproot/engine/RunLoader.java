@@ -3,7 +3,6 @@ package dev.taproot.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taproot.checkpoint.CanonicalJson;
-import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.PayloadStore;
 import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.definition.FunctionAlias;
@@ -14,11 +13,6 @@ import dev.taproot.function.FunctionRefs;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -50,7 +44,7 @@ public class RunLoader {
   }
 
   public Loaded load(String runId) {
-    return new Loaded(context(runId), latestAttempts(runId));
+    return new Loaded(context(runId), new RecordedRun(runId, dataSource).latestOfEveryItem());
   }
 
   /** A run's context alone: definition, input, pinned functions. */
@@ -108,54 +102,5 @@ public class RunLoader {
       node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
     }
     return out;
-  }
-
-  /** The latest attempt per (step, item key), with the output digests of the succeeded ones. */
-  Map<String, RecordedExecution> latestAttempts(String runId) {
-    Map<String, Object[]> rows = new HashMap<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT step_id, item_key, attempt, status, error_code, output_digest, span_id, item_order FROM execution WHERE run_id = ?")) {
-      ps.setString(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Object[] row = {
-            rs.getString(1),
-            rs.getString(2),
-            rs.getInt(3),
-            rs.getString(4),
-            rs.getString(5),
-            rs.getString(6),
-            rs.getString(7),
-            rs.getLong(8)
-          };
-          // Keeping the latest here spares the database a sort of every row of a big run.
-          rows.merge(
-              RunState.recordKey((String) row[0], (String) row[1]),
-              row,
-              (a, b) -> (Integer) a[2] >= (Integer) b[2] ? a : b);
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "could not read checkpoints of run " + runId + ": " + e.getMessage(), e);
-    }
-    Map<String, RecordedExecution> recorded = new HashMap<>();
-    rows.forEach(
-        (k, r) ->
-            recorded.put(
-                k,
-                new RecordedExecution(
-                    (String) r[0],
-                    (String) r[1],
-                    (Integer) r[2],
-                    ExecutionStatus.of((String) r[3]),
-                    (String) r[4],
-                    (String) r[5],
-                    (String) r[6],
-                    (Long) r[7],
-                    false)));
-    return recorded;
   }
 }
