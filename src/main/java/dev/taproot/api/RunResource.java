@@ -1,11 +1,16 @@
 package dev.taproot.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taproot.checkpoint.CheckpointQueries;
+import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.ExecutionStatus;
+import dev.taproot.checkpoint.ExecutionStore;
+import dev.taproot.checkpoint.ItemRef;
+import dev.taproot.checkpoint.Outcome;
 import dev.taproot.checkpoint.PayloadStore;
 import dev.taproot.checkpoint.RunEntity;
+import dev.taproot.checkpoint.RunError;
 import dev.taproot.checkpoint.RunStatus;
+import dev.taproot.checkpoint.RunStore;
 import dev.taproot.config.TaprootConfig;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
@@ -14,8 +19,6 @@ import dev.taproot.engine.RunProgress;
 import dev.taproot.engine.RunService;
 import dev.taproot.error.InvalidParameterException;
 import dev.taproot.error.NotFoundException;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -26,9 +29,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -40,7 +41,8 @@ public class RunResource {
   private final RunService runs;
   private final RunLoader loader;
   private final RunProgress progress;
-  private final CheckpointQueries checkpoints;
+  private final ExecutionStore checkpoints;
+  private final RunStore runStore;
   private final PayloadStore payloads;
   private final WorkflowCatalog catalog;
   private final TaprootConfig config;
@@ -49,7 +51,8 @@ public class RunResource {
       RunService runs,
       RunLoader loader,
       RunProgress progress,
-      CheckpointQueries checkpoints,
+      ExecutionStore checkpoints,
+      RunStore runStore,
       PayloadStore payloads,
       WorkflowCatalog catalog,
       TaprootConfig config) {
@@ -57,6 +60,7 @@ public class RunResource {
     this.loader = loader;
     this.progress = progress;
     this.checkpoints = checkpoints;
+    this.runStore = runStore;
     this.payloads = payloads;
     this.catalog = catalog;
     this.config = config;
@@ -144,23 +148,14 @@ public class RunResource {
       @QueryParam("size") String size) {
     int p = Paging.page(page);
     int s = Paging.size(size, config);
-    List<String> clauses = new ArrayList<>();
-    Map<String, Object> params = new LinkedHashMap<>();
-    if (workflow != null && !workflow.isBlank()) {
-      clauses.add("workflow = :workflow");
-      params.put("workflow", workflow);
-    }
-    if (status != null && !status.isBlank()) {
-      clauses.add("status = :status");
-      params.put("status", runStatus(status));
-    }
-    var query =
-        clauses.isEmpty()
-            ? RunEntity.<RunEntity>findAll(Sort.descending("createdAt"))
-            : RunEntity.<RunEntity>find(
-                String.join(" and ", clauses), Sort.descending("createdAt"), params);
+    RunStore.RunPage found =
+        runStore.list(
+            workflow == null || workflow.isBlank() ? null : workflow,
+            status == null || status.isBlank() ? null : runStatus(status),
+            p,
+            s);
     List<RunSummary> items =
-        query.page(Page.of(p, s)).list().stream()
+        found.runs().stream()
             .map(
                 r ->
                     new RunSummary(
@@ -172,7 +167,7 @@ public class RunResource {
                         r.finishedAt,
                         r.traceId))
             .toList();
-    return new PageView<>(items, p, s, query.count());
+    return new PageView<>(items, p, s, found.total());
   }
 
   @GET
@@ -185,7 +180,7 @@ public class RunResource {
     ErrorView error =
         r.errorCode == null && r.errorMessage == null
             ? null
-            : new ErrorView(r.errorCode, r.errorMessage);
+            : new ErrorView(r.errorCode, withListHint(r, counts));
     return new RunView(
         r.id,
         r.workflow,
@@ -218,23 +213,23 @@ public class RunResource {
       @QueryParam("page") String page,
       @QueryParam("size") String size) {
     checkStep(loader.run(id), step);
-    String st = status == null || status.isBlank() ? null : executionStatus(status);
+    ExecutionStatus st = status == null || status.isBlank() ? null : executionStatus(status);
     int p = Paging.page(page);
     int s = Paging.size(size, config);
     List<ItemSummary> items =
-        checkpoints.items(id, step, st, p * s, s).stream()
+        checkpoints.latest(id, step, st, p * s, s).stream()
             .map(
                 row ->
                     new ItemSummary(
-                        row.itemKey(),
-                        row.attempt(),
-                        row.status(),
-                        row.functionRef(),
+                        row.item().key(),
+                        row.attempt().number(),
+                        row.outcome().status().id(),
+                        ref(row),
                         error(row),
-                        row.startedAt(),
-                        row.durationMicros()))
+                        row.timing().startedAt(),
+                        row.timing().durationMicros()))
             .toList();
-    return new PageView<>(items, p, s, checkpoints.countItems(id, step, st));
+    return new PageView<>(items, p, s, checkpoints.countLatest(id, step, st));
   }
 
   @GET
@@ -243,7 +238,7 @@ public class RunResource {
   public CheckpointView item(
       @PathParam("id") String id, @PathParam("step") String step, @PathParam("key") String key) {
     checkStep(loader.run(id), step);
-    List<CheckpointQueries.Row> attempts = checkpoints.attempts(id, step, key);
+    List<Checkpoint> attempts = checkpoints.attempts(id, new ItemRef(step, key));
     if (attempts.isEmpty()) {
       throw new NotFoundException(
           "step '"
@@ -258,53 +253,81 @@ public class RunResource {
               + step
               + "/items");
     }
-    CheckpointQueries.Row last = attempts.get(attempts.size() - 1);
-    Map<String, JsonNode> values =
-        payloads.getAll(Arrays.asList(last.inputDigest(), last.outputDigest()));
+    Checkpoint last = attempts.get(attempts.size() - 1);
+    String outputDigest = last.outcome().outputDigest();
+    Map<String, JsonNode> values = payloads.getAll(Arrays.asList(last.inputDigest(), outputDigest));
     return new CheckpointView(
         id,
         step,
         key,
-        last.status(),
-        last.attempt(),
+        last.outcome().status().id(),
+        last.attempt().number(),
         values.get(last.inputDigest()),
-        values.get(last.outputDigest()),
+        values.get(outputDigest),
         error(last),
-        last.logs(),
-        last.functionRef(),
-        last.functionDigest(),
-        Long.toString(last.seed()),
-        last.startedAt(),
-        last.finishedAt(),
-        last.durationMicros(),
-        last.traceId(),
-        last.spanId(),
+        last.guest().logs(),
+        ref(last),
+        digest(last),
+        Long.toString(last.guest().seed()),
+        last.timing().startedAt(),
+        last.timing().finishedAt(),
+        last.timing().durationMicros(),
+        last.span().traceId(),
+        last.span().spanId(),
         attempts.stream().map(RunResource::attempt).toList());
   }
 
-  private static AttemptView attempt(CheckpointQueries.Row r) {
+  private static AttemptView attempt(Checkpoint r) {
     return new AttemptView(
-        r.attempt(),
-        r.status(),
-        r.functionRef(),
-        r.functionDigest(),
+        r.attempt().number(),
+        r.outcome().status().id(),
+        ref(r),
+        digest(r),
         r.inputDigest(),
-        r.outputDigest(),
+        r.outcome().outputDigest(),
         error(r),
-        r.logs(),
-        Long.toString(r.seed()),
-        r.startedAt(),
-        r.finishedAt(),
-        r.durationMicros(),
-        r.queuedMicros(),
-        r.traceId(),
-        r.spanId());
+        r.guest().logs(),
+        Long.toString(r.guest().seed()),
+        r.timing().startedAt(),
+        r.timing().finishedAt(),
+        r.timing().durationMicros(),
+        r.timing().queuedMicros(),
+        r.span().traceId(),
+        r.span().spanId());
   }
 
-  private static ErrorView error(CheckpointQueries.Row r) {
-    return r.errorCode() == null && r.errorMessage() == null
+  private static String ref(Checkpoint r) {
+    return r.function() == null ? null : r.function().ref();
+  }
+
+  private static String digest(Checkpoint r) {
+    return r.function() == null ? null : r.function().digest();
+  }
+
+  private static ErrorView error(Checkpoint r) {
+    Outcome o = r.outcome();
+    return o.code() == null && o.message() == null
         ? null
-        : new ErrorView(r.errorCode(), r.errorMessage());
+        : new ErrorView(o.code() == null ? null : o.code().name(), o.message());
+  }
+
+  /** A run whose items failed says where to list them (the core stores no URLs). */
+  private static String withListHint(RunEntity r, Map<String, Map<String, Integer>> counts) {
+    if (!RunError.Code.STEP_FAILED.name().equals(r.errorCode)) {
+      return r.errorMessage;
+    }
+    return counts.entrySet().stream()
+        .filter(e -> e.getValue().getOrDefault("failed", 0) > 0)
+        .findFirst()
+        .map(
+            e ->
+                r.errorMessage
+                    + "; list them with GET /api/v1/runs/"
+                    + r.id
+                    + "/steps/"
+                    + e.getKey()
+                    + "/items?status=failed")
+        .orElse(r.errorMessage);
   }
 
   private void checkStep(RunEntity run, String step) {
@@ -322,19 +345,19 @@ public class RunResource {
     }
   }
 
-  private static String runStatus(String status) {
+  private static RunStatus runStatus(String status) {
     return oneOf(status, "a run status", RunStatus.values(), RunStatus::id);
   }
 
-  private static String executionStatus(String status) {
+  private static ExecutionStatus executionStatus(String status) {
     return oneOf(status, "an item status", ExecutionStatus.values(), ExecutionStatus::id);
   }
 
-  private static <E> String oneOf(
+  private static <E> E oneOf(
       String value, String what, E[] values, java.util.function.Function<E, String> id) {
     for (E e : values) {
       if (id.apply(e).equalsIgnoreCase(value.trim())) {
-        return id.apply(e);
+        return e;
       }
     }
     throw new InvalidParameterException(

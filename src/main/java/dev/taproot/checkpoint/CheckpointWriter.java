@@ -7,10 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,6 +29,9 @@ public class CheckpointWriter {
   /** Called on the writer thread after a batch is durable. */
   public interface Listener {
     void committed(List<ExecutionRecord> executions, List<RunUpdate> runs);
+
+    /** Attempts whose checkpoint was already committed by someone else: the stored one stays. */
+    default void conflicted(List<AttemptConflictException> conflicts) {}
   }
 
   private final AgroalDataSource dataSource;
@@ -47,8 +47,17 @@ public class CheckpointWriter {
   private volatile SqlDialect dialect;
   private final Thread thread;
 
-  CheckpointWriter(AgroalDataSource dataSource, TaprootConfig config) {
+  private final ExecutionStore executionStore;
+  private final RunStore runStore;
+
+  CheckpointWriter(
+      AgroalDataSource dataSource,
+      TaprootConfig config,
+      ExecutionStore executionStore,
+      RunStore runStore) {
     this.dataSource = dataSource;
+    this.executionStore = executionStore;
+    this.runStore = runStore;
     this.batchSize = config.engine().checkpointBatchSize();
     this.flushNanos = config.engine().checkpointFlushInterval().toNanos();
     this.thread = new Thread(this::loop, "taproot-checkpoint-writer");
@@ -121,6 +130,8 @@ public class CheckpointWriter {
     }
   }
 
+  // Boundary: whatever fails while committing, the batch is written again, never dropped.
+  @SuppressWarnings("checkstyle:IllegalCatch")
   private void commitWithRetry(List<Object> batch) throws InterruptedException {
     List<ExecutionRecord> executions = new ArrayList<>();
     List<RunUpdate> runs = new ArrayList<>();
@@ -131,30 +142,76 @@ public class CheckpointWriter {
         runs.add((RunUpdate) o);
       }
     }
+    List<AttemptConflictException> conflicts = new ArrayList<>();
     long backoff = 100;
     while (true) {
       try {
         commit(executions, runs);
         break;
-      } catch (SQLException | RuntimeException e) {
-        // A checkpoint is never dropped: the database may be restarting, so wait and write again.
-        Log.errorf(
-            e,
-            "checkpoint batch of %d executions failed to commit; retrying in %d ms",
-            executions.size(),
-            backoff);
-        Thread.sleep(backoff);
-        backoff = Math.min(backoff * 2, 5_000);
+      } catch (SQLException e) {
+        if (ExecutionStore.isConflict(e)) {
+          List<ExecutionRecord> fresh = dropCommitted(executions, conflicts);
+          if (fresh.size() < executions.size()) {
+            executions = fresh;
+            continue;
+          }
+        }
+        backoff = waitBeforeRetry(e, executions.size(), backoff);
+      } catch (RuntimeException e) {
+        backoff = waitBeforeRetry(e, executions.size(), backoff);
       }
     }
+    for (AttemptConflictException c : conflicts) {
+      Log.warn(c.getMessage());
+    }
+    notifyListeners(executions, runs, conflicts);
+    done.addAndGet(batch.size());
+  }
+
+  /** A checkpoint is never dropped: the database may be restarting, so wait and write again. */
+  private static long waitBeforeRetry(Exception e, int executions, long backoff)
+      throws InterruptedException {
+    Log.errorf(
+        e,
+        "checkpoint batch of %d executions failed to commit; retrying in %d ms",
+        executions,
+        backoff);
+    Thread.sleep(backoff);
+    return Math.min(backoff * 2, 5_000);
+  }
+
+  /** The records whose attempt has no row yet; the others become conflicts. */
+  private List<ExecutionRecord> dropCommitted(
+      List<ExecutionRecord> executions, List<AttemptConflictException> conflicts) {
+    Set<AttemptRef> stored =
+        executionStore.existing(executions.stream().map(ExecutionRecord::attempt).toList());
+    List<ExecutionRecord> fresh = new ArrayList<>();
+    for (ExecutionRecord r : executions) {
+      if (stored.contains(r.attempt())) {
+        conflicts.add(new AttemptConflictException(r.attempt()));
+      } else {
+        fresh.add(r);
+      }
+    }
+    return fresh;
+  }
+
+  @SuppressWarnings("checkstyle:IllegalCatch")
+  private void notifyListeners(
+      List<ExecutionRecord> executions,
+      List<RunUpdate> runs,
+      List<AttemptConflictException> conflicts) {
     for (Listener l : listeners) {
       try {
         l.committed(executions, runs);
+        if (!conflicts.isEmpty()) {
+          l.conflicted(conflicts);
+        }
       } catch (RuntimeException e) {
-        Log.errorf(e, "checkpoint listener failed");
+        // Boundary: a listener's bug must not stop the writer; each listener isolates its runs.
+        Log.errorf(e, "checkpoint listener %s failed", l.getClass().getSimpleName());
       }
     }
-    done.addAndGet(batch.size());
   }
 
   private void commit(List<ExecutionRecord> executions, List<RunUpdate> runs) throws SQLException {
@@ -165,14 +222,14 @@ public class CheckpointWriter {
       c.setAutoCommit(false);
       try {
         List<String> newDigests = writePayloads(c, executions, runs);
-        writeExecutions(c, executions);
-        writeEdges(c, executions);
-        writeRuns(c, runs);
+        executionStore.insert(c, executions);
+        executionStore.insertEdges(c, executions);
+        runStore.update(c, runs);
         FaultInjection.reach(FaultInjection.Point.BEFORE_CHECKPOINT_COMMIT);
         c.commit();
         knownPayloads.addAll(newDigests);
         FaultInjection.reach(FaultInjection.Point.AFTER_CHECKPOINT_COMMIT);
-      } catch (SQLException | RuntimeException e) {
+      } catch (SQLException e) {
         c.rollback();
         throw e;
       }
@@ -192,98 +249,13 @@ public class CheckpointWriter {
     if (fresh.isEmpty()) {
       return List.of();
     }
-    payloadBytes.addAndGet(PayloadSql.insert(c, dialect, fresh.values()));
+    payloadBytes.addAndGet(PayloadStore.insert(c, dialect, fresh.values()));
     return new ArrayList<>(fresh.keySet());
   }
 
   private void addIfNew(Map<String, Payload> fresh, Payload p) {
     if (p != null && !knownPayloads.contains(p.digest())) {
       fresh.putIfAbsent(p.digest(), p);
-    }
-  }
-
-  private void writeExecutions(Connection c, List<ExecutionRecord> executions) throws SQLException {
-    if (executions.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps = c.prepareStatement(dialect.insertExecution)) {
-      for (ExecutionRecord r : executions) {
-        int i = 1;
-        ps.setString(i++, r.runId());
-        ps.setString(i++, r.stepId());
-        ps.setString(i++, r.itemKey());
-        ps.setInt(i++, r.attempt());
-        ps.setLong(i++, r.itemOrder());
-        ps.setString(i++, r.status().id());
-        ps.setString(i++, r.functionRef());
-        ps.setString(i++, r.functionDigest());
-        ps.setString(i++, r.input() == null ? null : r.input().digest());
-        ps.setString(i++, r.output() == null ? null : r.output().digest());
-        ps.setString(i++, r.errorCode());
-        ps.setString(i++, r.errorMessage());
-        ps.setString(i++, r.logs());
-        ps.setLong(i++, r.seed());
-        ps.setTimestamp(i++, Timestamp.from(r.startedAt()));
-        ps.setTimestamp(i++, Timestamp.from(r.finishedAt()));
-        ps.setLong(i++, r.durationMicros());
-        ps.setLong(i++, r.queuedMicros());
-        ps.setString(i++, r.traceId());
-        ps.setString(i, r.spanId());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
-  private void writeEdges(Connection c, List<ExecutionRecord> executions) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO lineage_edge (run_id, step_id, item_key, attempt, from_step, from_key, from_attempt, path)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      int n = 0;
-      for (ExecutionRecord r : executions) {
-        for (LineageEdge e : r.edges()) {
-          ps.setString(1, r.runId());
-          ps.setString(2, r.stepId());
-          ps.setString(3, r.itemKey());
-          ps.setInt(4, r.attempt());
-          ps.setString(5, e.fromStep());
-          ps.setString(6, e.fromKey());
-          if (e.fromAttempt() == null) {
-            ps.setNull(7, Types.INTEGER);
-          } else {
-            ps.setInt(7, e.fromAttempt());
-          }
-          ps.setString(8, e.path());
-          ps.addBatch();
-          if (++n % 1000 == 0) {
-            ps.executeBatch();
-          }
-        }
-      }
-      if (n % 1000 != 0) {
-        ps.executeBatch();
-      }
-    }
-  }
-
-  private void writeRuns(Connection c, List<RunUpdate> runs) throws SQLException {
-    if (runs.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE run SET status = ?, output_digest = ?, error_code = ?, error_message = ?, finished_at = ? WHERE id = ?")) {
-      for (RunUpdate u : runs) {
-        ps.setString(1, u.status());
-        ps.setString(2, u.output() == null ? null : u.output().digest());
-        ps.setString(3, u.errorCode());
-        ps.setString(4, u.errorMessage());
-        ps.setTimestamp(5, u.finishedAt() == null ? null : Timestamp.from(u.finishedAt()));
-        ps.setString(6, u.runId());
-        ps.addBatch();
-      }
-      ps.executeBatch();
     }
   }
 

@@ -1,84 +1,48 @@
 package dev.taproot.checkpoint;
 
-import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * One attempt of (run, step, item key), ready to be committed: the checkpoint row with the payloads
- * and lineage edges that go with it.
+ * One attempt ready to be committed: its checkpoint row, the payloads it references (stored once
+ * per digest) and the lineage edges of the values it consumed.
  */
 public record ExecutionRecord(
-    String runId,
+    Checkpoint checkpoint,
     String workflow,
-    String stepId,
-    String itemKey,
-    int attempt,
-    long itemOrder,
-    ExecutionStatus status,
-    String functionRef,
-    String functionDigest,
     Payload input,
     Payload output,
-    String errorCode,
-    String errorMessage,
-    String logs,
-    long seed,
-    Instant startedAt,
-    Instant finishedAt,
-    long durationMicros,
-    long queuedMicros,
-    String traceId,
-    String spanId,
     List<LineageEdge> edges) {
 
   public ExecutionRecord {
-    if (attempt < 1) {
-      throw new IllegalArgumentException("attempts are numbered from 1, got " + attempt);
-    }
+    Objects.requireNonNull(checkpoint, "checkpoint");
     edges = List.copyOf(edges);
+    if (!Objects.equals(digest(input), checkpoint.inputDigest())
+        || !Objects.equals(digest(output), checkpoint.outcome().outputDigest())) {
+      throw new IllegalArgumentException(
+          "the payloads of " + checkpoint.attempt() + " do not match the digests of its row");
+    }
   }
 
-  /**
-   * The checkpoint of an attempt that ran no function: a skip, a failed expression, an engine
-   * fault.
-   */
+  /** The checkpoint of an attempt that ran no function: a skip, a failed expression, a fault. */
   public static ExecutionRecord withoutCall(
-      String runId,
-      String workflow,
-      String stepId,
-      String itemKey,
-      int attempt,
-      long itemOrder,
-      ExecutionStatus status,
-      String functionRef,
-      String functionDigest,
-      String errorCode,
-      String errorMessage,
-      Instant at,
-      String traceId,
-      List<LineageEdge> edges) {
-    return new ExecutionRecord(
-        runId,
-        workflow,
-        stepId,
-        itemKey,
-        attempt,
-        itemOrder,
-        status,
-        functionRef,
-        functionDigest,
-        null,
-        null,
-        errorCode,
-        errorMessage,
-        null,
-        0L,
-        at,
-        at,
-        0L,
-        0L,
-        traceId,
-        null,
-        edges);
+      Checkpoint checkpoint, String workflow, List<LineageEdge> edges) {
+    return new ExecutionRecord(checkpoint, workflow, null, null, edges);
+  }
+
+  private static String digest(Payload p) {
+    return p == null ? null : p.digest();
+  }
+
+  public AttemptRef attempt() {
+    return checkpoint.attempt();
+  }
+
+  public Outcome outcome() {
+    return checkpoint.outcome();
+  }
+
+  public String runId() {
+    return checkpoint.runId();
   }
 }

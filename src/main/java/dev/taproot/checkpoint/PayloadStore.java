@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads stored JSON values by digest. */
+/** The {@code payload} table: JSON values stored once per digest of their canonical bytes. */
 @ApplicationScoped
 public class PayloadStore {
   private static final int CHUNK = 500;
@@ -54,8 +54,34 @@ public class PayloadStore {
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("could not read payloads: " + e.getMessage(), e);
+      throw new StoreException("could not read payloads", e);
     }
     return out;
+  }
+
+  /**
+   * Inserts the payloads that are not stored yet, on the caller's connection and transaction;
+   * returns the bytes offered. A digest names its bytes, so a payload stored twice is the same.
+   */
+  static long insert(Connection c, SqlDialect dialect, Collection<Payload> payloads)
+      throws SQLException {
+    long bytes = 0;
+    try (PreparedStatement ps = c.prepareStatement(dialect.insertPayload)) {
+      int n = 0;
+      for (Payload p : payloads) {
+        ps.setString(1, p.digest());
+        ps.setLong(2, p.bytes().length);
+        ps.setBytes(3, p.bytes());
+        ps.addBatch();
+        bytes += p.bytes().length;
+        if (++n % 500 == 0) {
+          ps.executeBatch();
+        }
+      }
+      if (n % 500 != 0) {
+        ps.executeBatch();
+      }
+    }
+    return bytes;
   }
 }

@@ -71,6 +71,22 @@ public record StepDefinition(
     }
   }
 
+  /**
+   * Whether this step runs item k as soon as item k of {@code upstream} has ended (a {@code
+   * forEach} over {@code steps.<upstream>.items}), keeping its keys: the one item-wise rule every
+   * part of the engine follows.
+   */
+  public boolean followsItemsOf(String upstream) {
+    return forEach instanceof ForEach.ItemWise iw && iw.upstreamStep().equals(upstream);
+  }
+
+  /** The step whose items this one follows one by one, if it is item-wise. */
+  public java.util.Optional<String> itemWiseUpstream() {
+    return forEach instanceof ForEach.ItemWise iw
+        ? java.util.Optional.of(iw.upstreamStep())
+        : java.util.Optional.empty();
+  }
+
   public boolean hasForEach() {
     return !(forEach instanceof ForEach.None);
   }

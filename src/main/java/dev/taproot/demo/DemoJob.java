@@ -1,6 +1,8 @@
 package dev.taproot.demo;
 
-import dev.taproot.checkpoint.CheckpointQueries;
+import dev.taproot.checkpoint.Checkpoint;
+import dev.taproot.checkpoint.ExecutionStatus;
+import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.engine.Engine;
 import dev.taproot.engine.RunLoader;
@@ -30,7 +32,7 @@ public class DemoJob {
   private final RunService runs;
   private final Engine engine;
   private final RunLoader loader;
-  private final CheckpointQueries checkpoints;
+  private final ExecutionStore checkpoints;
   private final OriginSearch origins;
   private final RunProgress progress;
   private final int port;
@@ -40,7 +42,7 @@ public class DemoJob {
       RunService runs,
       Engine engine,
       RunLoader loader,
-      CheckpointQueries checkpoints,
+      ExecutionStore checkpoints,
       OriginSearch origins,
       RunProgress progress,
       @ConfigProperty(name = "quarkus.http.port") int port) {
@@ -87,15 +89,16 @@ public class DemoJob {
       out.println("[taproot] " + run.errorMessage);
     }
     for (String step : progress.keySet()) {
-      List<CheckpointQueries.Row> failed = checkpoints.items(runId, step, "failed", 0, 5);
-      for (CheckpointQueries.Row f : failed) {
+      List<Checkpoint> failed = checkpoints.latest(runId, step, ExecutionStatus.FAILED, 0, 5);
+      for (Checkpoint f : failed) {
+        String key = f.item().key();
         out.printf(
             "[taproot] failed: step %s item %s: %s %s%n",
-            step, f.itemKey(), f.errorCode(), f.errorMessage());
+            step, key, f.outcome().code(), f.outcome().message());
         out.printf(
             "[taproot]   checkpoint: curl -s %s/runs/%s/steps/%s/items/%s%n",
-            base, runId, step, f.itemKey());
-        whereItStarted(base, run, step, f.itemKey());
+            base, runId, step, key);
+        whereItStarted(base, run, step, key);
       }
     }
     out.printf(

@@ -1,6 +1,7 @@
 package dev.taproot.engine;
 
 import dev.taproot.function.FunctionRegistry;
+import dev.taproot.function.UnknownFunctionException;
 import dev.taproot.function.runtime.CompiledFunction;
 import dev.taproot.function.runtime.InvalidModuleException;
 import dev.taproot.function.runtime.WasmRuntime;
@@ -24,13 +25,20 @@ public class CompiledFunctions {
     return byDigest.computeIfAbsent(digest, this::load);
   }
 
+  /**
+   * @throws ModuleUnavailableException when the module is gone or no longer compiles
+   */
   private CompiledFunction load(String digest) {
-    byte[] bytes = QuarkusTransaction.joiningExisting().call(() -> registry.moduleBytes(digest));
+    byte[] bytes;
+    try {
+      bytes = QuarkusTransaction.joiningExisting().call(() -> registry.moduleBytes(digest));
+    } catch (UnknownFunctionException e) {
+      throw new ModuleUnavailableException(digest, "is not in the registry", e);
+    }
     try {
       return runtime.compile(digest, bytes);
     } catch (InvalidModuleException e) {
-      throw new IllegalStateException(
-          "registered module " + digest + " no longer compiles: " + e.getMessage(), e);
+      throw new ModuleUnavailableException(digest, "no longer compiles", e);
     }
   }
 }

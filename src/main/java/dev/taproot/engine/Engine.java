@@ -1,14 +1,24 @@
 package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.checkpoint.AttemptConflictException;
+import dev.taproot.checkpoint.AttemptRef;
+import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.CheckpointWriter;
 import dev.taproot.checkpoint.ExecutionRecord;
+import dev.taproot.checkpoint.ExecutionStore;
+import dev.taproot.checkpoint.ItemRef;
+import dev.taproot.checkpoint.Outcome;
+import dev.taproot.checkpoint.Payload;
 import dev.taproot.checkpoint.PayloadStore;
+import dev.taproot.checkpoint.RecordedAttempt;
+import dev.taproot.checkpoint.RunFinished;
 import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.config.TaprootConfig;
 import dev.taproot.telemetry.ExecutionLog;
 import dev.taproot.telemetry.ExecutionTracing;
+import dev.taproot.telemetry.LiveRuns;
 import dev.taproot.telemetry.LogContext;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -20,6 +30,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -34,7 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a committed batch; workers only run functions and hand their checkpoints to the writer.
  */
 @ApplicationScoped
-public class Engine implements Dispatcher, CheckpointWriter.Listener {
+public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   private final CheckpointWriter writer;
   private final ExecutionRunner runner;
   private final Event<RunFinished> finishedEvents;
@@ -57,9 +68,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
 
-  /** Fired (synchronously, on the writer thread) once a run's final status is committed. */
-  public record RunFinished(
-      String runId, String workflow, String traceId, String status, String error) {}
+  private final ExecutionStore executions;
 
   Engine(
       CheckpointWriter writer,
@@ -67,7 +76,9 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
       TaprootConfig config,
       Event<RunFinished> finishedEvents,
       ExecutionTracing tracing,
-      PayloadStore payloads) {
+      PayloadStore payloads,
+      ExecutionStore executions) {
+    this.executions = executions;
     this.tracing = tracing;
     this.payloads = payloads;
     this.writer = writer;
@@ -103,13 +114,18 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
   }
 
   /** Starts scheduling a run whose rows are committed; {@code recorded} is empty for a new run. */
-  void start(RunContext ctx, Map<String, RecordedExecution> recorded) {
-    start(ctx, recorded, null);
+  void start(RunContext ctx, Map<ItemRef, RecordedAttempt> recorded) {
+    start(ctx, recorded, Set.of(), null);
   }
 
-  void start(RunContext ctx, Map<String, RecordedExecution> recorded, RedriveScope scope) {
+  /** Starts a redrive: {@code rerun} are the selected items whose recorded attempts are history. */
+  void start(
+      RunContext ctx,
+      Map<ItemRef, RecordedAttempt> recorded,
+      Set<ItemRef> rerun,
+      RedriveScope scope) {
     finished.remove(ctx.runId);
-    RunState state = new RunState(ctx, this, recorded, scope);
+    RunState state = new RunState(ctx, this, recorded, rerun, scope);
     if (live.putIfAbsent(ctx.runId, state) != null) {
       throw new IllegalStateException("run " + ctx.runId + " is already live");
     }
@@ -148,6 +164,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
   }
 
   /** Runs being scheduled by this instance now. */
+  @Override
   public int liveRuns() {
     return live.size();
   }
@@ -203,32 +220,70 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
   // --- CheckpointWriter.Listener ----------------------------------------------------------------
 
   @Override
-  public void committed(List<ExecutionRecord> executions, List<RunUpdate> runs) {
-    for (ExecutionRecord r : executions) {
+  public void committed(List<ExecutionRecord> records, List<RunUpdate> runs) {
+    for (ExecutionRecord r : records) {
       RunState state = live.get(r.runId());
       if (state != null) {
-        state.committed(r);
+        Payload output = r.output();
+        release(
+            state,
+            r.attempt(),
+            r.outcome(),
+            output == null ? null : output.value(),
+            r.checkpoint().span().spanId());
       }
     }
     for (RunUpdate u : runs) {
-      RunState state = live.remove(u.runId());
-      if (state != null && !RunStatus.CANCELLED.id().equals(u.status())) {
-        RecordedRun.Summary summary = state.summary();
-        if (summary != null) {
-          finished.put(u.runId(), summary);
-        }
+      finished(u);
+    }
+  }
+
+  /** Someone else committed these attempts first: their checkpoints are the ones that count. */
+  @Override
+  public void conflicted(List<AttemptConflictException> conflicts) {
+    for (AttemptConflictException c : conflicts) {
+      RunState state = live.get(c.attempt().runId());
+      if (state == null) {
+        continue;
       }
-      if (state != null) {
-        try (LogContext log = LogContext.run(u.runId(), state.ctx.traceId)) {
-          Log.infof(
-              "run %s %s%s",
-              u.runId(), u.status(), u.errorMessage() == null ? "" : ": " + u.errorMessage());
+      for (Checkpoint stored : executions.attempts(c.attempt().runId(), c.attempt().item())) {
+        if (stored.attempt().equals(c.attempt())) {
+          release(state, stored.attempt(), stored.outcome(), null, stored.span().spanId());
         }
-        finishedEvents.fire(
-            new RunFinished(
-                u.runId(), state.ctx.workflow, state.ctx.traceId, u.status(), u.errorMessage()));
       }
     }
+  }
+
+  // Boundary: a fault of the scheduler must end its run as failed, never leave it running with
+  // nothing scheduled, and must not keep the rest of the batch from its runs.
+  @SuppressWarnings("checkstyle:IllegalCatch")
+  private void release(
+      RunState state, AttemptRef attempt, Outcome outcome, JsonNode output, String spanId) {
+    try {
+      state.committed(attempt, outcome, output, spanId);
+    } catch (RuntimeException e) {
+      Log.errorf(e, "scheduling after %s failed inside the engine; the run fails", attempt);
+      state.abort("scheduling after " + attempt, e);
+    }
+  }
+
+  private void finished(RunUpdate u) {
+    RunState state = live.remove(u.runId());
+    if (state == null) {
+      return;
+    }
+    if (u.status() != RunStatus.CANCELLED) {
+      RecordedRun.Summary summary = state.summary();
+      if (summary != null) {
+        finished.put(u.runId(), summary);
+      }
+    }
+    try (LogContext log = LogContext.run(u.runId(), state.ctx.traceId)) {
+      Log.infof(
+          "run %s %s%s",
+          u.runId(), u.status().id(), u.error() == null ? "" : ": " + u.error().message());
+    }
+    finishedEvents.fire(new RunFinished(u, state.ctx.workflow, state.ctx.traceId));
   }
 
   /** A queued attempt; ordered like its task so deeper steps and earlier items go first. */
@@ -244,7 +299,10 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener {
       return task.compareTo(o.task);
     }
 
+    // Boundary: whatever goes wrong around one attempt fails that attempt as INTERNAL, so its item
+    // is retried or ends, and the worker goes on.
     @Override
+    @SuppressWarnings("checkstyle:IllegalCatch")
     public void run() {
       if (task.run().cancelled()) {
         return;

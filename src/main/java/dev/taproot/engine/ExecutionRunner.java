@@ -1,15 +1,25 @@
 package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.checkpoint.AttemptRef;
+import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.ExecutionRecord;
-import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.FaultInjection;
+import dev.taproot.checkpoint.FunctionUsed;
+import dev.taproot.checkpoint.Guest;
+import dev.taproot.checkpoint.ItemRef;
+import dev.taproot.checkpoint.Outcome;
 import dev.taproot.checkpoint.Payload;
+import dev.taproot.checkpoint.SpanRef;
+import dev.taproot.checkpoint.StoreException;
+import dev.taproot.checkpoint.Timing;
 import dev.taproot.definition.Contract;
 import dev.taproot.definition.StepDefinition;
 import dev.taproot.expression.Bindings;
 import dev.taproot.expression.CelValues;
+import dev.taproot.expression.ExpressionException;
 import dev.taproot.function.FailureCode;
+import dev.taproot.function.runtime.CompiledFunction;
 import dev.taproot.function.runtime.ExecutionResult;
 import dev.taproot.function.runtime.Invocation;
 import dev.taproot.function.runtime.Limits;
@@ -44,58 +54,43 @@ public class ExecutionRunner {
     long startNanos = System.nanoTime();
     long queuedMicros = (startNanos - task.readyNanos()) / 1_000;
     long seed = ThreadLocalRandom.current().nextLong();
-    Outcome outcome = attempt(task, def, fn, started, seed);
+    Attempted attempted = attempt(task, def, fn, started, seed);
     FaultInjection.reach(FaultInjection.Point.AFTER_FUNCTION_RETURNED);
     long durationMicros = (System.nanoTime() - startNanos) / 1_000;
     Instant finished = started.plus(durationMicros, ChronoUnit.MICROS);
-    String code = outcome.code() == null ? null : outcome.code().name();
+    Checkpoint row =
+        new Checkpoint(
+            attemptRef(task),
+            task.item().order,
+            new FunctionUsed(fn.ref(), fn.digest()),
+            digest(attempted.input()),
+            attempted.outcome(),
+            new Guest(seed, attempted.logs()),
+            new Timing(started, finished, durationMicros, queuedMicros),
+            new SpanRef(ctx.traceId, null));
     String spanId =
         tracing.execution(
-            ctx.traceId,
             new ExecutionTracing.ExecutionSpan(
-                ctx.runId,
+                row,
                 ctx.workflow,
-                def.id(),
-                task.item().key,
-                task.attempt(),
-                fn.ref(),
-                fn.digest(),
-                outcome.input() == null ? null : outcome.input().digest(),
-                outcome.output() == null ? null : outcome.output().digest(),
-                outcome.status(),
-                code,
-                outcome.message(),
-                started,
-                outcome.callStarted(),
-                outcome.callEnded(),
-                finished,
-                task.step().spanId == null ? ctx.spanId : task.step().spanId,
-                task.upstreamSpanIds(),
-                task.item().replacedSpanId,
-                task.item().lastError));
+                attempted.callStarted(),
+                attempted.callEnded(),
+                new ExecutionTracing.Links(
+                    task.step().spanId == null ? ctx.spanId : task.step().spanId,
+                    task.upstreamSpanIds(),
+                    task.item().replacedSpanId,
+                    task.item().lastError)));
     return new ExecutionRecord(
-        ctx.runId,
-        ctx.workflow,
-        def.id(),
-        task.item().key,
-        task.attempt(),
-        task.item().order,
-        outcome.status(),
-        fn.ref(),
-        fn.digest(),
-        outcome.input(),
-        outcome.output(),
-        code,
-        outcome.message(),
-        outcome.logs(),
-        seed,
-        started,
-        finished,
-        durationMicros,
-        queuedMicros,
-        ctx.traceId,
-        spanId,
-        task.edges());
+        row.withSpanId(spanId), ctx.workflow, attempted.input(), attempted.output(), task.edges());
+  }
+
+  private static AttemptRef attemptRef(ExecutionTask task) {
+    return new AttemptRef(
+        task.run().ctx.runId, new ItemRef(task.step().id(), task.item().key), task.attempt());
+  }
+
+  private static String digest(Payload p) {
+    return p == null ? null : p.digest();
   }
 
   /**
@@ -104,31 +99,30 @@ public class ExecutionRunner {
   ExecutionRecord internalFailure(ExecutionTask task, RuntimeException e) {
     RunContext ctx = task.run().ctx;
     PinnedFunction fn = ctx.function(task.step().def.function());
-    return ExecutionRecord.withoutCall(
-        ctx.runId,
-        ctx.workflow,
-        task.step().id(),
-        task.item().key,
-        task.attempt(),
-        task.item().order,
-        ExecutionStatus.FAILED,
-        fn.ref(),
-        fn.digest(),
-        FailureCode.INTERNAL.name(),
-        "engine error: " + e,
-        Instant.now().truncatedTo(ChronoUnit.MICROS),
-        ctx.traceId,
-        task.edges());
+    Checkpoint row =
+        new Checkpoint(
+            attemptRef(task),
+            task.item().order,
+            new FunctionUsed(fn.ref(), fn.digest()),
+            null,
+            new Outcome.Failed(FailureCode.INTERNAL, "engine error: " + e),
+            null,
+            Timing.instant(Instant.now().truncatedTo(ChronoUnit.MICROS)),
+            new SpanRef(ctx.traceId, null));
+    return ExecutionRecord.withoutCall(row, ctx.workflow, task.edges());
   }
 
-  private Outcome attempt(
+  private Attempted attempt(
       ExecutionTask task, StepDefinition def, PinnedFunction fn, Instant started, long seed) {
     Payload input;
     try {
       input = Payload.of(def.input().evaluate(bindings(task)));
-    } catch (RuntimeException e) {
-      return Outcome.failed(
-          null, FailureCode.EXPRESSION, "input of step " + def.id() + ": " + e.getMessage(), null);
+    } catch (ExpressionException e) {
+      return Attempted.failed(
+          null, FailureCode.EXPRESSION, "input of step " + def.id() + ": " + e.getMessage());
+    } catch (StoreException | MissingPayloadException e) {
+      return Attempted.failed(
+          null, FailureCode.INTERNAL, "input of step " + def.id() + ": " + e.getMessage());
     }
     return invoke(
         def,
@@ -143,7 +137,7 @@ public class ExecutionRunner {
    * Runs a step's function on a given input, with contracts, as an execution does; replays call it
    * with the recorded clock, seed and environment.
    */
-  public Outcome invoke(
+  public Attempted invoke(
       StepDefinition def,
       PinnedFunction fn,
       Payload input,
@@ -152,14 +146,13 @@ public class ExecutionRunner {
       long seed) {
     List<String> violations = violations(def.inputContract(), input.value());
     if (!violations.isEmpty()) {
-      return Outcome.failed(
+      return Attempted.failed(
           input,
           FailureCode.CONTRACT,
           "input violates contract.input of step "
               + def.id()
               + ": "
-              + String.join("; ", violations),
-          null);
+              + String.join("; ", violations));
     }
     Map<String, String> env = new HashMap<>(fn.env());
     env.putAll(taprootEnv);
@@ -170,42 +163,37 @@ public class ExecutionRunner {
             clock,
             seed,
             new Limits(def.memoryBytes(), def.timeout(), def.outputBytes()));
-    ExecutionResult result;
-    Instant callStarted = Instant.now();
+    CompiledFunction compiled;
     try {
-      result = runtime.execute(functions.get(fn.digest()), invocation);
-    } catch (RuntimeException e) {
-      return Outcome.failed(
-          input, FailureCode.INTERNAL, "could not run " + fn.ref() + ": " + e.getMessage(), null);
+      compiled = functions.get(fn.digest());
+    } catch (ModuleUnavailableException e) {
+      return Attempted.failed(
+          input, FailureCode.INTERNAL, "could not run " + fn.ref() + ": " + e.getMessage());
     }
+    Instant callStarted = Instant.now();
+    ExecutionResult result = runtime.execute(compiled, invocation);
     Instant callEnded = Instant.now();
     if (result instanceof ExecutionResult.Failed f) {
-      return new Outcome(
-          ExecutionStatus.FAILED,
-          input,
-          null,
-          f.code(),
-          f.message(),
-          f.logs(),
-          callStarted,
-          callEnded);
+      return new Attempted(
+          input, null, new Outcome.Failed(f.code(), f.message()), f.logs(), callStarted, callEnded);
     }
     ExecutionResult.Succeeded s = (ExecutionResult.Succeeded) result;
     Payload output = Payload.of(s.output());
     List<String> bad = violations(def.outputContract(), s.output());
     if (!bad.isEmpty()) {
-      return new Outcome(
-          ExecutionStatus.FAILED,
+      return new Attempted(
           input,
           output,
-          FailureCode.CONTRACT,
-          "output violates contract.output of step " + def.id() + ": " + String.join("; ", bad),
+          new Outcome.Failed(
+              FailureCode.CONTRACT,
+              "output violates contract.output of step " + def.id() + ": " + String.join("; ", bad),
+              output.digest()),
           s.logs(),
           callStarted,
           callEnded);
     }
-    return new Outcome(
-        ExecutionStatus.SUCCEEDED, input, output, null, null, s.logs(), callStarted, callEnded);
+    return new Attempted(
+        input, output, new Outcome.Succeeded(output.digest()), s.logs(), callStarted, callEnded);
   }
 
   /** The variables every execution sees besides the alias's own (SPEC §3). */
@@ -241,8 +229,7 @@ public class ExecutionRunner {
             task.stepValues()
                 .forEach(
                     (id, v) ->
-                        steps.put(
-                            id, v instanceof RunState.FanIn f ? Map.of("items", f.celValue()) : v));
+                        steps.put(id, v instanceof FanIn f ? Map.of("items", f.celValue()) : v));
             yield steps;
           }
           default -> null;
@@ -260,18 +247,19 @@ public class ExecutionRunner {
     };
   }
 
-  /** What one attempt produced. */
-  public record Outcome(
-      ExecutionStatus status,
+  /**
+   * What one attempt produced: the payloads to store, how it ended, the guest's stderr, and when
+   * the function itself ran (null when it did not).
+   */
+  public record Attempted(
       Payload input,
       Payload output,
-      FailureCode code,
-      String message,
+      Outcome outcome,
       String logs,
       Instant callStarted,
       Instant callEnded) {
-    static Outcome failed(Payload input, FailureCode code, String message, String logs) {
-      return new Outcome(ExecutionStatus.FAILED, input, null, code, message, logs, null, null);
+    static Attempted failed(Payload input, FailureCode code, String message) {
+      return new Attempted(input, null, new Outcome.Failed(code, message), null, null, null);
     }
   }
 }

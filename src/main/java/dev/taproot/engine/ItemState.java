@@ -2,6 +2,8 @@ package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.LineageEdge;
+import dev.taproot.checkpoint.Outcome;
+import dev.taproot.checkpoint.RecordedAttempt;
 import java.util.List;
 
 /** One (step, item key) of a live run. Guarded by its {@link RunState}'s lock. */
@@ -37,37 +39,22 @@ final class ItemState {
 
   int attempt;
 
+  /** How the latest committed attempt ended; null while none has. */
+  Outcome outcome;
+
   /** The succeeded output, or null while only its digest is known (recovered from a checkpoint). */
   JsonNode output;
-
-  String outputDigest;
-
-  /**
-   * Failed, or skipped because something upstream failed: blocks fan-in and item-wise followers.
-   */
-  boolean blocksDownstream;
-
-  /** Skipped by its own or an upstream {@code when}: followers do not see it at all. */
-  boolean filtered;
 
   /**
    * The recorded outcome of an item a redrive does not rebuild, for the selected item-wise items
    * that follow it; it belongs to no step's items.
    */
-  static ItemState recorded(RecordedExecution r) {
-    ItemState state = new ItemState(r.itemKey(), r.order(), null, null, List.of());
+  static ItemState recorded(RecordedAttempt r) {
+    ItemState state = new ItemState(r.key(), r.order(), null, null, List.of());
     state.attempt = r.attempt();
-    state.outputDigest = r.outputDigest();
     state.spanId = r.spanId();
-    state.status =
-        switch (r.status()) {
-          case SUCCEEDED -> ItemStatus.SUCCEEDED;
-          case FAILED -> ItemStatus.FAILED;
-          case SKIPPED -> ItemStatus.SKIPPED;
-        };
-    state.blocksDownstream = r.failedOrBlocked();
-    state.filtered =
-        r.status() == dev.taproot.checkpoint.ExecutionStatus.SKIPPED && !r.failedOrBlocked();
+    state.outcome = r.outcome();
+    state.status = ItemStatus.of(r.outcome());
     return state;
   }
 
@@ -77,5 +64,20 @@ final class ItemState {
     this.item = item;
     this.follows = follows;
     this.origin = origin;
+  }
+
+  /** Failed, or skipped because something upstream failed: blocks fan-in and followers. */
+  boolean blocksDownstream() {
+    return outcome != null && outcome.blocksDownstream();
+  }
+
+  /** Skipped by its own or an upstream {@code when}: followers do not see it at all. */
+  boolean filtered() {
+    return outcome != null && outcome.filtered();
+  }
+
+  /** The digest of the succeeded output; null unless the item succeeded. */
+  String outputDigest() {
+    return outcome instanceof Outcome.Succeeded s ? s.outputDigest() : null;
   }
 }

@@ -1,5 +1,6 @@
 package dev.taproot.engine;
 
+import dev.taproot.checkpoint.Outcome;
 import java.util.Locale;
 
 /** Where one item of one step stands inside a live run. */
@@ -16,5 +17,14 @@ public enum ItemStatus {
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Where an item stands once an attempt ended so. */
+  static ItemStatus of(Outcome outcome) {
+    return switch (outcome.status()) {
+      case SUCCEEDED -> SUCCEEDED;
+      case FAILED -> FAILED;
+      case SKIPPED -> SKIPPED;
+    };
   }
 }

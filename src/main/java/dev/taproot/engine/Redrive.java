@@ -1,16 +1,16 @@
 package dev.taproot.engine;
 
+import dev.taproot.checkpoint.ItemRef;
+import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.checkpoint.RunEntity;
-import dev.taproot.checkpoint.RunStatus;
-import dev.taproot.definition.ForEach;
+import dev.taproot.checkpoint.RunStore;
 import dev.taproot.definition.StepDefinition;
 import dev.taproot.definition.WorkflowDefinition;
-import io.agroal.api.AgroalDataSource;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,19 +25,19 @@ import org.eclipse.microprofile.context.ManagedExecutor;
 public class Redrive {
   private final RunLoader loader;
   private final Engine engine;
-  private final AgroalDataSource dataSource;
   private final ManagedExecutor executor;
   private final CompiledFunctions functions;
+  private final RunStore runs;
 
   Redrive(
       RunLoader loader,
       Engine engine,
-      AgroalDataSource dataSource,
       ManagedExecutor executor,
-      CompiledFunctions functions) {
+      CompiledFunctions functions,
+      RunStore runs) {
+    this.runs = runs;
     this.loader = loader;
     this.engine = engine;
-    this.dataSource = dataSource;
     this.executor = executor;
     this.functions = functions;
   }
@@ -48,6 +48,10 @@ public class Redrive {
     private final RecordedRun recorded;
     private final Map<String, Set<String>> failedSets = new HashMap<>();
 
+    RecordedRun recorded() {
+      return recorded;
+    }
+
     State(CompletableFuture<RunContext> context, RecordedRun recorded) {
       this.context = context;
       this.recorded = recorded;
@@ -56,7 +60,7 @@ public class Redrive {
     /** Item keys whose latest attempt failed or was skipped because upstream failed. */
     public List<String> failedOrBlocked(String step) {
       return recorded.failedOrBlocked().getOrDefault(step, List.of()).stream()
-          .map(RecordedExecution::itemKey)
+          .map(RecordedAttempt::key)
           .toList();
     }
 
@@ -108,8 +112,8 @@ public class Redrive {
     RecordedRun recorded =
         engine
             .finishedSummary(runId)
-            .map(known -> new RecordedRun(runId, dataSource, known))
-            .orElseGet(() -> new RecordedRun(runId, dataSource));
+            .map(known -> loader.recorded(runId, known))
+            .orElseGet(() -> loader.recorded(runId));
     executor.runAsync(recorded::tallies);
     return new State(executor.supplyAsync(() -> loader.context(runId)), recorded);
   }
@@ -126,18 +130,7 @@ public class Redrive {
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
-    String runId = old.runId;
-    RunEntity run =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () -> {
-                  RunEntity.update(
-                      "status = ?1, overrides = ?2, finishedAt = null, errorCode = null, errorMessage = null, outputDigest = null where id = ?3",
-                      RunStatus.RUNNING.id(),
-                      overrides,
-                      runId);
-                  return loader.run(runId);
-                });
+    RunEntity run = runs.reopen(old.runId, overrides);
     RunContext ctx = loader.context(run, old.definition, old.input);
     WorkflowDefinition def = old.definition;
     Map<String, Set<String>> rebuilt = new LinkedHashMap<>();
@@ -145,23 +138,23 @@ public class Redrive {
     for (String step : def.topologicalOrder()) {
       StepDefinition s = def.steps().get(step);
       Set<String> keys = new LinkedHashSet<>(selection.keys().getOrDefault(step, List.of()));
-      if (s.forEach() instanceof ForEach.None) {
+      if (!s.hasForEach()) {
         keys.add("0");
       }
       rebuilt.put(step, keys);
-      if (s.forEach() instanceof ForEach.ItemWise iw) {
+      String upstream = s.itemWiseUpstream().orElse(null);
+      if (upstream != null) {
         Set<String> upstreamSelected =
-            Set.copyOf(selection.keys().getOrDefault(iw.upstreamStep(), List.of()));
+            Set.copyOf(selection.keys().getOrDefault(upstream, List.of()));
         for (String key : keys) {
           if (!upstreamSelected.contains(key)) {
-            followedKeys.computeIfAbsent(iw.upstreamStep(), k -> new LinkedHashSet<>()).add(key);
+            followedKeys.computeIfAbsent(upstream, k -> new LinkedHashSet<>()).add(key);
           }
         }
       }
     }
-    Map<String, RecordedExecution> recorded = new HashMap<>();
+    Map<ItemRef, RecordedAttempt> recorded = new HashMap<>();
     Map<String, RecordedRun.Tally> tallies = state.recorded.tallies();
-    Set<String> selected = new java.util.HashSet<>(selection.items());
     rebuilt.forEach(
         (step, keys) ->
             state
@@ -172,20 +165,18 @@ public class Redrive {
                       // Rebuilt items are counted as they are rebuilt, not in the tally.
                       tallies.merge(
                           step, RecordedRun.Tally.NONE.plus(r, -1), RecordedRun.Tally::plus);
-                      recorded.put(
-                          RunState.recordKey(step, key),
-                          selected.contains(step + "/" + key) ? r.asRerun() : r);
+                      recorded.put(r.item(), r);
                     }));
-    Map<String, RecordedExecution> followed = new HashMap<>();
+    Set<ItemRef> rerun = new HashSet<>();
+    selection.keys().forEach((step, keys) -> keys.forEach(k -> rerun.add(new ItemRef(step, k))));
+    Map<ItemRef, RecordedAttempt> followed = new HashMap<>();
     followedKeys.forEach(
         (step, keys) ->
-            state
-                .recorded
-                .latest(step, keys)
-                .forEach((key, r) -> followed.put(RunState.recordKey(step, key), r)));
+            state.recorded.latest(step, keys).values().forEach(r -> followed.put(r.item(), r)));
     engine.start(
         ctx,
         recorded,
+        rerun,
         new RedriveScope(selection.keys(), selection.whole(), followed, tallies, state.recorded));
   }
 }

@@ -1,5 +1,7 @@
 package dev.taproot.engine;
 
+import dev.taproot.checkpoint.ItemRef;
+import dev.taproot.checkpoint.RecordedAttempt;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,14 +14,14 @@ import java.util.Set;
  *
  * @param keys the selected item keys of each step, in item order
  * @param whole steps that run again entirely, because an input every item reads changed
- * @param followed recorded rows of upstream items that selected item-wise items follow but that do
- *     not run again themselves, by {@link RunState#recordKey}
+ * @param followed recorded attempts of upstream items that selected item-wise items follow but that
+ *     do not run again themselves
  * @param tallies per step, the outcomes of the items that are not rebuilt
  */
 record RedriveScope(
     Map<String, List<String>> keys,
     Set<String> whole,
-    Map<String, RecordedExecution> followed,
+    Map<ItemRef, RecordedAttempt> followed,
     Map<String, RecordedRun.Tally> tallies,
     RecordedRun recorded) {
 

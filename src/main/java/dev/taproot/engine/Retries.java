@@ -15,14 +15,7 @@ final class Retries {
 
   private Retries() {}
 
-  static boolean retryable(String errorCode) {
-    if (errorCode == null) {
-      return true;
-    }
-    try {
-      return !FINAL.contains(FailureCode.valueOf(errorCode));
-    } catch (IllegalArgumentException unknown) {
-      return true;
-    }
+  static boolean retryable(FailureCode code) {
+    return !FINAL.contains(code);
   }
 }

@@ -3,14 +3,17 @@ package dev.taproot.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taproot.checkpoint.CanonicalJson;
+import dev.taproot.checkpoint.ExecutionStore;
+import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.PayloadStore;
+import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.checkpoint.RunEntity;
+import dev.taproot.checkpoint.RunStore;
 import dev.taproot.definition.FunctionAlias;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.error.NotFoundException;
 import dev.taproot.function.FunctionRefs;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
@@ -24,32 +27,45 @@ import java.util.Map;
 public class RunLoader {
   private final WorkflowCatalog catalog;
   private final PayloadStore payloads;
-  private final AgroalDataSource dataSource;
+  private final ExecutionStore executions;
+  private final RunStore runs;
 
-  RunLoader(WorkflowCatalog catalog, PayloadStore payloads, AgroalDataSource dataSource) {
+  RunLoader(
+      WorkflowCatalog catalog, PayloadStore payloads, ExecutionStore executions, RunStore runs) {
     this.catalog = catalog;
     this.payloads = payloads;
-    this.dataSource = dataSource;
+    this.executions = executions;
+    this.runs = runs;
   }
 
   /** A run's context and the latest attempt of each of its (step, item key). */
-  public record Loaded(RunContext context, Map<String, RecordedExecution> recorded) {}
+  public record Loaded(RunContext context, Map<ItemRef, RecordedAttempt> recorded) {}
 
+  /**
+   * @throws NotFoundException naming the run when there is none
+   */
   public RunEntity run(String runId) {
-    RunEntity run = RunEntity.findById(runId);
-    if (run == null) {
-      throw new NotFoundException("no run '" + runId + "'; list runs with GET /api/v1/runs");
-    }
-    return run;
+    return runs.find(runId)
+        .orElseThrow(
+            () -> new NotFoundException("no run '" + runId + "'; list runs with GET /api/v1/runs"));
   }
 
   public Loaded load(String runId) {
-    return new Loaded(context(runId), new RecordedRun(runId, dataSource).latestOfEveryItem());
+    return new Loaded(context(runId), new RecordedRun(runId, executions).latestOfEveryItem());
+  }
+
+  /** What a finished run recorded, read lazily (see {@link RecordedRun}). */
+  RecordedRun recorded(String runId) {
+    return new RecordedRun(runId, executions);
+  }
+
+  RecordedRun recorded(String runId, RecordedRun.Summary known) {
+    return new RecordedRun(runId, executions, known);
   }
 
   /** A run's context alone: definition, input, pinned functions. */
   RunContext context(String runId) {
-    RunEntity run = QuarkusTransaction.requiringNew().call(() -> run(runId));
+    RunEntity run = run(runId);
     WorkflowDefinition def = catalog.definition(run.workflow, run.workflowVersion);
     JsonNode input =
         payloads

@@ -1,11 +1,11 @@
 package dev.taproot.engine;
 
-import dev.taproot.checkpoint.CheckpointQueries;
+import dev.taproot.checkpoint.ExecutionStatus;
+import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.definition.WorkflowCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,14 +14,12 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class RunProgress {
-  private static final List<String> STATUSES =
-      List.of("pending", "running", "succeeded", "failed", "skipped");
 
   private final Engine engine;
-  private final CheckpointQueries checkpoints;
+  private final ExecutionStore checkpoints;
   private final WorkflowCatalog catalog;
 
-  RunProgress(Engine engine, CheckpointQueries checkpoints, WorkflowCatalog catalog) {
+  RunProgress(Engine engine, ExecutionStore checkpoints, WorkflowCatalog catalog) {
     this.engine = engine;
     this.checkpoints = checkpoints;
     this.catalog = catalog;
@@ -31,13 +29,18 @@ public class RunProgress {
     return engine.progress(run.id).orElseGet(() -> stored(run));
   }
 
+  private static ExecutionStatus stored(ItemStatus status) {
+    return ExecutionStatus.valueOf(status.name());
+  }
+
   private Map<String, Map<String, Integer>> stored(RunEntity run) {
-    Map<String, Map<String, Integer>> counted = checkpoints.progress(run.id);
+    Map<String, Map<ExecutionStatus, Integer>> counted = checkpoints.progress(run.id);
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
     for (String step : catalog.definition(run.workflow, run.workflowVersion).steps().keySet()) {
+      Map<ExecutionStatus, Integer> stored = counted.getOrDefault(step, Map.of());
       Map<String, Integer> counts = new LinkedHashMap<>();
-      for (String status : STATUSES) {
-        counts.put(status, counted.getOrDefault(step, Map.of()).getOrDefault(status, 0));
+      for (ItemStatus status : ItemStatus.values()) {
+        counts.put(status.id(), status.terminal() ? stored.getOrDefault(stored(status), 0) : 0);
       }
       out.put(step, counts);
     }

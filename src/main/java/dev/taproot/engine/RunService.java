@@ -1,12 +1,10 @@
 package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taproot.checkpoint.Payload;
-import dev.taproot.checkpoint.PayloadSql;
 import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.checkpoint.RunStatus;
-import dev.taproot.checkpoint.SqlDialect;
+import dev.taproot.checkpoint.RunStore;
 import dev.taproot.config.TaprootConfig;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
@@ -15,19 +13,14 @@ import dev.taproot.error.ConflictException;
 import dev.taproot.telemetry.LogContext;
 import dev.taproot.telemetry.RunEvents;
 import dev.taproot.telemetry.RunTracing;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +31,7 @@ public class RunService {
   private final WorkflowCatalog catalog;
   private final Engine engine;
   private final RunLoader loader;
-  private final AgroalDataSource dataSource;
+  private final RunStore runs;
   private final RunTracing tracing;
   private final TaprootConfig config;
   private final RunEvents events;
@@ -47,7 +40,7 @@ public class RunService {
       WorkflowCatalog catalog,
       Engine engine,
       RunLoader loader,
-      AgroalDataSource dataSource,
+      RunStore runs,
       RunTracing tracing,
       TaprootConfig config,
       RunEvents events) {
@@ -55,7 +48,7 @@ public class RunService {
     this.catalog = catalog;
     this.engine = engine;
     this.loader = loader;
-    this.dataSource = dataSource;
+    this.runs = runs;
     this.tracing = tracing;
     this.config = config;
   }
@@ -89,8 +82,13 @@ public class RunService {
     run.traceId = span.traceId();
     run.spanId = span.spanId();
     run.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    QuarkusTransaction.requiringNew()
-        .run(() -> store(run, inputPayload, ndjson ? (ObjectNode) input : null));
+    List<Payload> records = new ArrayList<>();
+    if (ndjson) {
+      for (JsonNode r : input.get("records")) {
+        records.add(Payload.of(r));
+      }
+    }
+    runs.create(run, inputPayload, records);
     try (LogContext log = LogContext.run(runId, span.traceId())) {
       Log.infof(
           "run %s of %s@%d started (trace %s)",
@@ -106,76 +104,30 @@ public class RunService {
     return new StartedRun(runId, run.status, run.traceId);
   }
 
-  private void store(RunEntity run, Payload input, ObjectNode ndjsonInput) {
-    try (Connection c = dataSource.getConnection()) {
-      SqlDialect dialect = SqlDialect.of(c);
-      List<Payload> payloads = new ArrayList<>();
-      payloads.add(input);
-      List<Payload> records = new ArrayList<>();
-      if (ndjsonInput != null) {
-        for (JsonNode r : ndjsonInput.get("records")) {
-          records.add(Payload.of(r));
-        }
-        payloads.addAll(records);
-      }
-      Map<String, Payload> distinct = new LinkedHashMap<>();
-      payloads.forEach(p -> distinct.putIfAbsent(p.digest(), p));
-      PayloadSql.insert(c, dialect, distinct.values());
-      run.persistAndFlush();
-      if (!records.isEmpty()) {
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "INSERT INTO run_record (run_id, record_key, payload_digest) VALUES (?, ?, ?)")) {
-          for (int i = 0; i < records.size(); i++) {
-            ps.setString(1, run.id);
-            ps.setInt(2, i);
-            ps.setString(3, records.get(i).digest());
-            ps.addBatch();
-            if ((i + 1) % 1000 == 0) {
-              ps.executeBatch();
-            }
-          }
-          ps.executeBatch();
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("could not store run " + run.id + ": " + e.getMessage(), e);
-    }
-  }
-
   /** Cancels a running run; finished checkpoints stay. */
   public void cancel(String runId) {
-    RunEntity run = QuarkusTransaction.requiringNew().call(() -> loader.run(runId));
+    RunEntity run = loader.run(runId);
     if (RunStatus.of(run.status).finished()) {
       throw new ConflictException(
           "run " + runId + " already " + run.status + "; only a running run can be cancelled");
     }
     if (!engine.cancel(runId)) {
       // Not live on this instance (e.g. its resume failed): record the cancel directly.
-      QuarkusTransaction.requiringNew()
-          .run(
-              () ->
-                  RunEntity.update(
-                      "status = ?1, finishedAt = ?2 where id = ?3",
-                      RunStatus.CANCELLED.id(),
-                      Instant.now(),
-                      runId));
+      runs.markCancelled(runId, Instant.now());
     }
   }
 
-  /** Resumes every unfinished run from its checkpoints. */
+  /**
+   * Resumes every unfinished run from its checkpoints. Boundary: a run that cannot be resumed
+   * (whatever the reason) is logged and left for a cancel; it must not keep the service or the
+   * other runs from starting.
+   */
+  @SuppressWarnings("checkstyle:IllegalCatch")
   void resumeAll(@Observes StartupEvent event) {
     if (!config.engine().resumeOnStart()) {
       return;
     }
-    List<String> running =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () ->
-                    RunEntity.<RunEntity>list("status", RunStatus.RUNNING.id()).stream()
-                        .map(r -> r.id)
-                        .toList());
-    for (String id : running) {
+    for (String id : runs.running()) {
       try {
         RunLoader.Loaded loaded = loader.load(id);
         try (LogContext log = LogContext.run(id, loaded.context().traceId)) {

@@ -53,6 +53,11 @@ final class StepState {
   /** Attempts of this step on a worker right now (workers update it without the run's lock). */
   final AtomicInteger executing = new AtomicInteger();
 
+  /** Whether this step runs item k as soon as item k of {@code upstream} has ended. */
+  boolean followsItemsOf(String upstream) {
+    return def.followsItemsOf(upstream);
+  }
+
   /** Counts items a redrive leaves as recorded: they exist only as these numbers. */
   void recover(RecordedRun.Tally tally) {
     counts[ItemStatus.SUCCEEDED.ordinal()] += tally.succeeded();

@@ -2,7 +2,8 @@ package dev.taproot.lineage;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taproot.checkpoint.CheckpointQueries;
+import dev.taproot.checkpoint.Checkpoint;
+import dev.taproot.checkpoint.Outcome;
 import java.util.List;
 
 /**
@@ -46,25 +47,26 @@ public record LineageGraph(
       String traceId,
       String spanId) {
 
-    static Node execution(CheckpointQueries.Row r) {
+    static Node execution(Checkpoint r) {
+      Outcome outcome = r.outcome();
       return new Node(
-          r.stepId() + "/" + r.itemKey() + "#" + r.attempt(),
+          r.item() + "#" + r.attempt().number(),
           EXECUTION,
-          r.stepId(),
-          r.itemKey(),
-          r.attempt(),
+          r.item().step(),
+          r.item().key(),
+          r.attempt().number(),
           null,
-          r.status(),
-          r.functionRef(),
-          r.functionDigest(),
+          outcome.status().id(),
+          r.function() == null ? null : r.function().ref(),
+          r.function() == null ? null : r.function().digest(),
           r.inputDigest(),
-          r.outputDigest(),
+          outcome.outputDigest(),
           null,
           null,
-          r.errorCode(),
-          r.errorMessage(),
-          r.traceId(),
-          r.spanId());
+          outcome.code() == null ? null : outcome.code().name(),
+          outcome.message(),
+          r.span().traceId(),
+          r.span().spanId());
     }
 
     static Node record(String key, String digest) {

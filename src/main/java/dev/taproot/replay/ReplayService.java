@@ -1,7 +1,10 @@
 package dev.taproot.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taproot.checkpoint.CheckpointQueries;
+import dev.taproot.checkpoint.Checkpoint;
+import dev.taproot.checkpoint.ExecutionStore;
+import dev.taproot.checkpoint.ItemRef;
+import dev.taproot.checkpoint.Outcome;
 import dev.taproot.checkpoint.Payload;
 import dev.taproot.checkpoint.PayloadStore;
 import dev.taproot.checkpoint.RunEntity;
@@ -24,13 +27,13 @@ import java.util.List;
  */
 @ApplicationScoped
 public class ReplayService {
-  private final CheckpointQueries checkpoints;
+  private final ExecutionStore checkpoints;
   private final PayloadStore payloads;
   private final WorkflowCatalog catalog;
   private final ExecutionRunner runner;
 
   ReplayService(
-      CheckpointQueries checkpoints,
+      ExecutionStore checkpoints,
       PayloadStore payloads,
       WorkflowCatalog catalog,
       ExecutionRunner runner) {
@@ -73,65 +76,68 @@ public class ReplayService {
               + "'; its steps are: "
               + String.join(", ", def.steps().keySet()));
     }
-    List<CheckpointQueries.Row> attempts = checkpoints.attempts(run.id, step, key);
-    CheckpointQueries.Row recorded =
+    List<Checkpoint> attempts = checkpoints.attempts(run.id, new ItemRef(step, key));
+    Checkpoint recorded =
         attempts.stream().filter(r -> r.inputDigest() != null).reduce((a, b) -> b).orElse(null);
     if (recorded == null) {
       if (attempts.isEmpty()) {
         throw new NotFoundException(
             "step '" + step + "' of run " + run.id + " has no item '" + key + "'");
       }
-      CheckpointQueries.Row last = attempts.get(attempts.size() - 1);
+      Outcome last = attempts.get(attempts.size() - 1).outcome();
       throw new ConflictException(
           "item "
               + key
               + " of step "
               + step
               + " was never executed ("
-              + last.status()
-              + (last.errorMessage() == null ? "" : ": " + last.errorMessage())
+              + last.status().id()
+              + (last.message() == null ? "" : ": " + last.message())
               + "), so there is no recorded input to replay; redrive the run instead");
     }
     FunctionAlias alias = def.functions().get(stepDef.function());
     PinnedFunction fn =
         functionRef == null
             ? new PinnedFunction(
-                alias.alias(), recorded.functionRef(), recorded.functionDigest(), alias.env())
+                alias.alias(), recorded.function().ref(), recorded.function().digest(), alias.env())
             : override(alias, functionRef);
     JsonNode recordedInputValue = payloads.get(recorded.inputDigest()).orElseThrow();
     JsonNode input = editedInput == null ? recordedInputValue : editedInput;
+    String recordedDigest = recorded.outcome().outputDigest();
     JsonNode recordedOutput =
-        recorded.outputDigest() == null ? null : payloads.get(recorded.outputDigest()).orElse(null);
-    ExecutionRunner.Outcome outcome =
+        recordedDigest == null ? null : payloads.get(recordedDigest).orElse(null);
+    ExecutionRunner.Attempted replayed =
         runner.invoke(
             stepDef,
             fn,
             Payload.of(input),
-            ExecutionRunner.taprootEnv(run.id, step, key, recorded.attempt()),
-            recorded.startedAt(),
-            recorded.seed());
+            ExecutionRunner.taprootEnv(run.id, step, key, recorded.attempt().number()),
+            recorded.timing().startedAt(),
+            recorded.guest().seed());
+    Outcome outcome = replayed.outcome();
+    JsonNode output = replayed.output() == null ? null : replayed.output().value();
     boolean identical =
-        outcome.output() != null
-            && recorded.outputDigest() != null
-            && outcome.output().digest().equals(recorded.outputDigest());
+        replayed.output() != null
+            && recordedDigest != null
+            && replayed.output().digest().equals(recordedDigest);
     return new Result(
         run.id,
         step,
         key,
-        recorded.attempt(),
+        recorded.attempt().number(),
         fn.ref(),
         fn.digest(),
         editedInput == null,
         input,
         outcome.status().id(),
-        outcome.output() == null ? null : outcome.output().value(),
+        output,
         outcome.code() == null ? null : outcome.code().name(),
         outcome.message(),
-        outcome.logs(),
-        recorded.status(),
+        replayed.logs(),
+        recorded.outcome().status().id(),
         recordedOutput,
         identical,
-        JsonDiff.diff(recordedOutput, outcome.output() == null ? null : outcome.output().value()));
+        JsonDiff.diff(recordedOutput, output));
   }
 
   private static PinnedFunction override(FunctionAlias alias, String ref) {

@@ -1,10 +1,11 @@
 package dev.taproot.telemetry;
 
+import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.CheckpointWriter;
 import dev.taproot.checkpoint.ExecutionRecord;
 import dev.taproot.checkpoint.ExecutionStatus;
+import dev.taproot.checkpoint.RunFinished;
 import dev.taproot.checkpoint.RunUpdate;
-import dev.taproot.engine.Engine;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -30,24 +31,26 @@ public class EventPublisher implements CheckpointWriter.Listener {
   @Override
   public void committed(List<ExecutionRecord> records, List<RunUpdate> runs) {
     for (ExecutionRecord r : records) {
-      if (r.status() == ExecutionStatus.FAILED) {
+      Checkpoint row = r.checkpoint();
+      if (row.outcome().status() == ExecutionStatus.FAILED) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("step", r.stepId());
-        fields.put("itemKey", r.itemKey());
-        fields.put("attempt", r.attempt());
-        fields.put("errorCode", r.errorCode());
-        fields.put("errorMessage", r.errorMessage());
-        fields.put("functionRef", r.functionRef());
-        fields.put("spanId", r.spanId());
-        events.publish("execution.failed", r.runId(), r.workflow(), r.traceId(), fields);
+        fields.put("step", row.item().step());
+        fields.put("itemKey", row.item().key());
+        fields.put("attempt", row.attempt().number());
+        fields.put("errorCode", row.outcome().code().name());
+        fields.put("errorMessage", row.outcome().message());
+        fields.put("functionRef", row.function().ref());
+        fields.put("spanId", row.span().spanId());
+        events.publish("execution.failed", r.runId(), r.workflow(), row.span().traceId(), fields);
       }
     }
   }
 
-  void onFinished(@Observes Engine.RunFinished finished) {
+  void onFinished(@Observes RunFinished finished) {
     Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("status", finished.status());
-    fields.put("error", finished.error());
+    fields.put("status", finished.status().id());
+    fields.put(
+        "error", finished.update().error() == null ? null : finished.update().error().message());
     events.publish(
         "run.finished", finished.runId(), finished.workflow(), finished.traceId(), fields);
   }

@@ -1,7 +1,9 @@
 package dev.taproot.telemetry;
 
+import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.ExecutionRecord;
 import dev.taproot.checkpoint.ExecutionStatus;
+import dev.taproot.checkpoint.Outcome;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,15 +20,18 @@ public final class ExecutionLog {
   private ExecutionLog() {}
 
   public static void finished(ExecutionRecord r) {
-    if (r.status() == ExecutionStatus.FAILED) {
+    Checkpoint row = r.checkpoint();
+    Outcome outcome = row.outcome();
+    if (outcome.status() == ExecutionStatus.FAILED) {
       ENGINE.warnf(
           "failed with %s: %s (checkpoint: /api/v1/runs/%s/steps/%s/items/%s)",
-          r.errorCode(), r.errorMessage(), r.runId(), r.stepId(), r.itemKey());
+          outcome.code(), outcome.message(), row.runId(), row.item().step(), row.item().key());
     } else if (ENGINE.isDebugEnabled()) {
-      ENGINE.debugf("%s in %d µs", r.status().id(), r.durationMicros());
+      ENGINE.debugf("%s in %d µs", outcome.status().id(), row.timing().durationMicros());
     }
-    if (r.logs() != null && !r.logs().isEmpty() && GUEST.isDebugEnabled()) {
-      GUEST.debugf("stderr of %s: %s", r.functionRef(), r.logs().strip());
+    String logs = row.guest().logs();
+    if (logs != null && !logs.isEmpty() && GUEST.isDebugEnabled()) {
+      GUEST.debugf("stderr of %s: %s", row.function().ref(), logs.strip());
     }
   }
 }

@@ -3,7 +3,7 @@ package dev.taproot.telemetry;
 import dev.taproot.checkpoint.CheckpointWriter;
 import dev.taproot.checkpoint.ExecutionRecord;
 import dev.taproot.checkpoint.RunUpdate;
-import dev.taproot.engine.Engine;
+import dev.taproot.checkpoint.Timing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -28,9 +28,9 @@ public class ExecutionMetrics implements CheckpointWriter.Listener {
   private final Map<String, Timer> durations = new ConcurrentHashMap<>();
   private final Map<String, Timer> queueWaits = new ConcurrentHashMap<>();
 
-  private final Engine engine;
+  private final LiveRuns engine;
 
-  ExecutionMetrics(MeterRegistry registry, CheckpointWriter writer, Engine engine) {
+  ExecutionMetrics(MeterRegistry registry, CheckpointWriter writer, LiveRuns engine) {
     this.registry = registry;
     this.writer = writer;
     this.engine = engine;
@@ -45,34 +45,36 @@ public class ExecutionMetrics implements CheckpointWriter.Listener {
             List.of(),
             writer,
             CheckpointWriter::payloadBytesWritten);
-    registry.gauge("taproot.runs.running", List.of(), engine, Engine::liveRuns);
+    registry.gauge("taproot.runs.running", List.of(), engine, LiveRuns::liveRuns);
   }
 
   @Override
   public void committed(List<ExecutionRecord> records, List<RunUpdate> runs) {
     for (ExecutionRecord r : records) {
       String workflow = r.workflow() == null ? "" : r.workflow();
-      String outcome = r.status().id();
+      String outcome = r.outcome().status().id();
+      String step = r.attempt().step();
+      Timing timing = r.checkpoint().timing();
       executions
           .computeIfAbsent(
-              workflow + "\u0000" + r.stepId() + "\u0000" + outcome,
+              workflow + "\u0000" + step + "\u0000" + outcome,
               k ->
                   Counter.builder("taproot.executions")
                       .description("Executions by workflow, step and outcome")
-                      .tags("workflow", workflow, "step", r.stepId(), "outcome", outcome)
+                      .tags("workflow", workflow, "step", step, "outcome", outcome)
                       .register(registry))
           .increment();
-      if (r.durationMicros() > 0) {
+      if (timing.durationMicros() > 0) {
         durations
             .computeIfAbsent(
-                workflow + "\u0000" + r.stepId(),
+                workflow + "\u0000" + step,
                 k ->
                     Timer.builder("taproot.execution.duration")
                         .description("Time of one attempt, input building and contracts included")
-                        .tags("workflow", workflow, "step", r.stepId())
+                        .tags("workflow", workflow, "step", step)
                         .publishPercentileHistogram()
                         .register(registry))
-            .record(Duration.ofNanos(r.durationMicros() * 1_000));
+            .record(Duration.ofNanos(timing.durationMicros() * 1_000));
         queueWaits
             .computeIfAbsent(
                 workflow,
@@ -82,11 +84,11 @@ public class ExecutionMetrics implements CheckpointWriter.Listener {
                         .tags("workflow", workflow)
                         .publishPercentileHistogram()
                         .register(registry))
-            .record(Duration.ofNanos(r.queuedMicros() * 1_000));
+            .record(Duration.ofNanos(timing.queuedMicros() * 1_000));
       }
     }
     for (RunUpdate u : runs) {
-      registry.counter("taproot.runs.finished", "status", u.status()).increment();
+      registry.counter("taproot.runs.finished", "status", u.status().id()).increment();
     }
   }
 }

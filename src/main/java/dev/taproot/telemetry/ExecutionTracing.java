@@ -1,6 +1,9 @@
 package dev.taproot.telemetry;
 
+import dev.taproot.checkpoint.AttemptRef;
+import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.ExecutionStatus;
+import dev.taproot.checkpoint.Outcome;
 import dev.taproot.config.TaprootConfig;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -38,24 +41,20 @@ public class ExecutionTracing {
     this.config = config.telemetry();
   }
 
-  /** Everything an execution span says, from the checkpoint. */
+  /**
+   * Everything an execution span says: its checkpoint row, when the function itself ran (null when
+   * it did not), and the spans it hangs under and links to.
+   */
   public record ExecutionSpan(
-      String runId,
-      String workflow,
-      String step,
-      String itemKey,
-      int attempt,
-      String functionRef,
-      String functionDigest,
-      String inputDigest,
-      String outputDigest,
-      ExecutionStatus status,
-      String errorCode,
-      String errorMessage,
-      Instant startedAt,
-      Instant callStartedAt,
-      Instant callEndedAt,
-      Instant finishedAt,
+      Checkpoint row, String workflow, Instant callStartedAt, Instant callEndedAt, Links links) {}
+
+  /**
+   * @param parentSpanId the step's span, or the run's for a step without forEach
+   * @param upstreamSpanIds the spans of the attempts whose outputs it consumed
+   * @param replacedSpanId the span of the attempt a redrive re-executes; null otherwise
+   * @param previousError what the previous attempt failed with, for the retry event
+   */
+  public record Links(
       String parentSpanId,
       List<String> upstreamSpanIds,
       String replacedSpanId,
@@ -88,32 +87,36 @@ public class ExecutionTracing {
   }
 
   /** Exports the span of one attempt, if the setting wants it; returns its span id or null. */
-  public String execution(String traceId, ExecutionSpan e) {
-    if (traceId == null || !exported(e)) {
+  public String execution(ExecutionSpan e) {
+    Checkpoint row = e.row();
+    String traceId = row.span().traceId();
+    if (traceId == null || !exported(row)) {
       return null;
     }
+    AttemptRef attempt = row.attempt();
+    Outcome outcome = row.outcome();
     SpanBuilder b =
         tracer
-            .spanBuilder("step " + e.step())
-            .setParent(parent(traceId, e.parentSpanId()))
-            .setStartTimestamp(e.startedAt())
-            .setAttribute("taproot.run.id", e.runId())
+            .spanBuilder("step " + attempt.step())
+            .setParent(parent(traceId, e.links().parentSpanId()))
+            .setStartTimestamp(row.timing().startedAt())
+            .setAttribute("taproot.run.id", attempt.runId())
             .setAttribute("taproot.workflow", e.workflow())
-            .setAttribute("taproot.step.id", e.step())
-            .setAttribute("taproot.item.key", e.itemKey())
-            .setAttribute("taproot.attempt", e.attempt())
-            .setAttribute("taproot.function.ref", e.functionRef())
-            .setAttribute("taproot.function.digest", e.functionDigest());
-    if (e.inputDigest() != null) {
-      b.setAttribute("taproot.input.digest", e.inputDigest());
+            .setAttribute("taproot.step.id", attempt.step())
+            .setAttribute("taproot.item.key", attempt.key())
+            .setAttribute("taproot.attempt", attempt.number())
+            .setAttribute("taproot.function.ref", row.function().ref())
+            .setAttribute("taproot.function.digest", row.function().digest());
+    if (row.inputDigest() != null) {
+      b.setAttribute("taproot.input.digest", row.inputDigest());
     }
-    if (e.outputDigest() != null) {
-      b.setAttribute("taproot.output.digest", e.outputDigest());
+    if (outcome.outputDigest() != null) {
+      b.setAttribute("taproot.output.digest", outcome.outputDigest());
     }
-    if (e.errorCode() != null) {
-      b.setAttribute("taproot.error.code", e.errorCode());
+    if (outcome.code() != null) {
+      b.setAttribute("taproot.error.code", outcome.code().name());
     }
-    List<String> upstream = e.upstreamSpanIds();
+    List<String> upstream = e.links().upstreamSpanIds();
     for (int i = 0; i < Math.min(upstream.size(), MAX_LINKS); i++) {
       b.addLink(
           remote(traceId, upstream.get(i)),
@@ -122,42 +125,43 @@ public class ExecutionTracing {
     if (upstream.size() > MAX_LINKS) {
       b.setAttribute("taproot.links.total", upstream.size());
     }
-    if (e.replacedSpanId() != null) {
+    if (e.links().replacedSpanId() != null) {
       b.addLink(
-          remote(traceId, e.replacedSpanId()),
+          remote(traceId, e.links().replacedSpanId()),
           Attributes.builder().put("taproot.link", "replaces").build());
     }
     Span span = b.startSpan();
-    if (e.attempt() > 1) {
+    if (attempt.number() > 1) {
+      String previous = e.links().previousError();
       span.addEvent(
           "retry",
           Attributes.builder()
-              .put("taproot.attempt", e.attempt())
-              .put("taproot.previous.error", e.previousError() == null ? "" : e.previousError())
+              .put("taproot.attempt", attempt.number())
+              .put("taproot.previous.error", previous == null ? "" : previous)
               .build(),
-          e.startedAt());
+          row.timing().startedAt());
     }
     if (e.callStartedAt() != null) {
       Span call =
           tracer
-              .spanBuilder("wasm " + e.functionRef())
+              .spanBuilder("wasm " + row.function().ref())
               .setParent(Context.root().with(span))
               .setStartTimestamp(e.callStartedAt())
-              .setAttribute("taproot.function.digest", e.functionDigest())
+              .setAttribute("taproot.function.digest", row.function().digest())
               .startSpan();
       call.end(e.callEndedAt());
     }
-    if (e.status() == ExecutionStatus.FAILED) {
+    if (outcome.status() == ExecutionStatus.FAILED) {
       span.setStatus(
           StatusCode.ERROR,
-          e.errorCode() + ": " + (e.errorMessage() == null ? "" : e.errorMessage()));
+          outcome.code() + ": " + (outcome.message() == null ? "" : outcome.message()));
     }
-    span.end(e.finishedAt());
+    span.end(row.timing().finishedAt());
     return span.getSpanContext().getSpanId();
   }
 
-  private boolean exported(ExecutionSpan e) {
-    if (e.status() == ExecutionStatus.FAILED) {
+  private boolean exported(Checkpoint row) {
+    if (row.outcome().status() == ExecutionStatus.FAILED) {
       return true;
     }
     return switch (config.itemSpans()) {
@@ -165,7 +169,7 @@ public class ExecutionTracing {
       case FAILED -> false;
       // the same items every time, so a sampled record can be followed through every step
       case SAMPLE ->
-          (((e.runId() + "/" + e.itemKey()).hashCode() & 0x7fffffff) % 10_000)
+          (((row.runId() + "/" + row.item().key()).hashCode() & 0x7fffffff) % 10_000)
               < config.sampleRatio() * 10_000;
     };
   }

@@ -1,6 +1,7 @@
 package dev.taproot.telemetry;
 
-import dev.taproot.engine.Engine;
+import dev.taproot.checkpoint.RunFinished;
+import dev.taproot.checkpoint.RunStatus;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -37,12 +38,12 @@ public class RunTracing {
     return new RunSpan(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId());
   }
 
-  void onFinished(@Observes Engine.RunFinished finished) {
+  void onFinished(@Observes RunFinished finished) {
     Span span = open.remove(finished.runId());
     if (span != null) {
-      span.setAttribute("taproot.run.status", finished.status());
-      if (!"succeeded".equals(finished.status())) {
-        span.setStatus(StatusCode.ERROR, "run " + finished.status());
+      span.setAttribute("taproot.run.status", finished.status().id());
+      if (finished.status() != RunStatus.SUCCEEDED) {
+        span.setStatus(StatusCode.ERROR, "run " + finished.status().id());
       }
       span.end();
     }

@@ -4,8 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.taproot.checkpoint.ExecutionStore;
+import dev.taproot.checkpoint.ItemRef;
+import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.support.Api;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class FinishedSummaryTest {
   @Inject Engine engine;
-  @Inject AgroalDataSource dataSource;
+  @Inject ExecutionStore store;
 
   @Test
   void theSummaryOfAFinishedRunIsWhatTheDatabaseHolds() {
@@ -67,7 +69,7 @@ class FinishedSummaryTest {
         .statusCode(202);
     assertEquals("failed", Api.awaitFinished(run).getString("status"));
     RecordedRun.Summary second = summaryOf(run);
-    assertEquals(2, second.retried().get(RunState.recordKey("next", "7")));
+    assertEquals(2, second.retried().get(new ItemRef("next", "7")));
     assertSameAsDatabase(run, second);
   }
 
@@ -77,7 +79,7 @@ class FinishedSummaryTest {
   }
 
   private void assertSameAsDatabase(String run, RecordedRun.Summary memory) {
-    RecordedRun database = new RecordedRun(run, dataSource);
+    RecordedRun database = new RecordedRun(run, store);
     for (String step : List.of("check", "next", "total")) {
       assertEquals(
           database.tallies().getOrDefault(step, RecordedRun.Tally.NONE),
@@ -85,21 +87,28 @@ class FinishedSummaryTest {
           "counts of step " + step);
     }
     assertEquals(rows(database.failedOrBlocked()), rows(memory));
-    assertEquals(new TreeMap<>(database.retried()), new TreeMap<>(memory.retried()));
+    assertEquals(
+        new TreeMap<>(byText(database.retried())), new TreeMap<>(byText(memory.retried())));
+  }
+
+  private static Map<String, Integer> byText(Map<ItemRef, Integer> retried) {
+    Map<String, Integer> out = new TreeMap<>();
+    retried.forEach((item, attempt) -> out.put(item.toString(), attempt));
+    return out;
   }
 
   private static Map<String, List<String>> rows(RecordedRun.Summary s) {
     return rows(s.failedOrBlocked());
   }
 
-  private static Map<String, List<String>> rows(Map<String, List<RecordedExecution>> byStep) {
+  private static Map<String, List<String>> rows(Map<String, List<RecordedAttempt>> byStep) {
     Map<String, List<String>> out = new TreeMap<>();
     byStep.forEach(
         (step, rows) ->
             out.put(
                 step,
                 rows.stream()
-                    .map(r -> r.itemKey() + "#" + r.attempt() + " " + r.status().id())
+                    .map(r -> r.key() + "#" + r.attempt() + " " + r.outcome().status().id())
                     .toList()));
     return out;
   }

@@ -1,16 +1,12 @@
-package dev.taproot.replay;
+package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taproot.checkpoint.CanonicalJson;
 import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.checkpoint.RunStatus;
-import dev.taproot.definition.ForEach;
-import dev.taproot.definition.StepDefinition;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
-import dev.taproot.engine.Engine;
-import dev.taproot.engine.Redrive;
 import dev.taproot.error.ConflictException;
 import dev.taproot.error.InvalidParameterException;
 import dev.taproot.error.NotFoundException;
@@ -22,10 +18,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Re-executes the selected items of a finished run as new attempts, optionally with other function
@@ -96,7 +90,7 @@ public class RedriveService {
   }
 
   public Result redrive(String runId, Request request) {
-    RunEntity run = QuarkusTransaction.requiringNew().call(() -> redrive.run(runId));
+    RunEntity run = redrive.run(runId);
     if (!RunStatus.of(run.status).finished() || engine.isLive(runId)) {
       throw new ConflictException(
           "run " + runId + " is still running; wait for it to finish or cancel it first");
@@ -134,7 +128,8 @@ public class RedriveService {
       pinnedDigests.add(found.version().digest);
     }
     Redrive.State state = redrive.state(runId, pinnedDigests);
-    Redrive.Selection selection = select(def, state, request);
+    Redrive.Selection selection =
+        RedriveSelection.select(def, state, request.keys(), request.from());
     List<String> selected = selection.items();
     if (selected.isEmpty()) {
       throw new ConflictException(
@@ -158,89 +153,6 @@ public class RedriveService {
           runId, selected.size(), selected.size() > 10 ? "…" : selected, pinned);
     }
     return new Result(runId, RunStatus.RUNNING.id(), selected.size(), selected, pinned);
-  }
-
-  /** The items to run again, by step in topological order. */
-  static Redrive.Selection select(WorkflowDefinition def, Redrive.State state, Request request) {
-    Map<String, Set<String>> chosen = new LinkedHashMap<>();
-    List<String> order = def.topologicalOrder();
-    order.forEach(step -> chosen.put(step, new LinkedHashSet<>()));
-    if (request.keys() == null && request.from() == null) {
-      for (String step : order) {
-        chosen.get(step).addAll(state.failedOrBlocked(step));
-      }
-    } else {
-      Set<String> keys = new LinkedHashSet<>();
-      if (request.keys() != null) {
-        keys.addAll(request.keys());
-      } else {
-        // Only steps whose item keys are from's: a fan-in's item "0" is not from's item "0".
-        for (String step : sameKeys(def, request.from())) {
-          keys.addAll(state.failedOrBlocked(step));
-        }
-      }
-      if (request.from() != null) {
-        chosen.get(request.from()).addAll(state.existing(request.from(), keys));
-      } else {
-        for (String key : keys) {
-          for (String step : order) {
-            if (state.failedOrBlocked(step, key)) {
-              chosen.get(step).add(key);
-              break;
-            }
-          }
-        }
-      }
-    }
-    return closeDownstream(def, state, chosen);
-  }
-
-  /** {@code from} and the steps that follow its items one by one, so share its item keys. */
-  private static Set<String> sameKeys(WorkflowDefinition def, String from) {
-    Set<String> same = new LinkedHashSet<>(List.of(from));
-    for (String step : def.topologicalOrder()) {
-      if (def.steps().get(step).forEach() instanceof ForEach.ItemWise iw
-          && same.contains(iw.upstreamStep())) {
-        same.add(step);
-      }
-    }
-    return same;
-  }
-
-  /**
-   * Whatever consumed a re-executed item must run again too: the same key of an item-wise follower,
-   * every item of any other consumer.
-   */
-  private static Redrive.Selection closeDownstream(
-      WorkflowDefinition def, Redrive.State state, Map<String, Set<String>> chosen) {
-    Set<String> whole = new LinkedHashSet<>();
-    for (String step : def.topologicalOrder()) {
-      StepDefinition s = def.steps().get(step);
-      for (String dep : s.dependsOn()) {
-        Set<String> depKeys = chosen.get(dep);
-        if (depKeys.isEmpty()) {
-          continue;
-        }
-        if (s.forEach() instanceof ForEach.ItemWise iw && iw.upstreamStep().equals(dep)) {
-          chosen.get(step).addAll(state.existing(step, depKeys));
-        } else {
-          chosen.get(step).addAll(state.keysOf(step));
-          whole.add(step);
-        }
-      }
-    }
-    Map<String, List<String>> keys = new LinkedHashMap<>();
-    chosen.forEach((step, ks) -> keys.put(step, sortedKeys(ks)));
-    return new Redrive.Selection(keys, whole);
-  }
-
-  /** Item keys in item order: numbers by value ("2" before "10"). */
-  private static List<String> sortedKeys(Set<String> keys) {
-    List<String> out = new ArrayList<>(keys);
-    out.sort(
-        (a, b) ->
-            a.length() != b.length() ? Integer.compare(a.length(), b.length()) : a.compareTo(b));
-    return out;
   }
 
   private static String mergeOverrides(String current, Map<String, String> pinned) {

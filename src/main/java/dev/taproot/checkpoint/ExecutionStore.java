@@ -1,0 +1,356 @@
+package dev.taproot.checkpoint;
+
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@code execution} table: every statement that writes or reads checkpoint rows is here. Rows
+ * are written by plain inserts on every database, so the first committed attempt wins and a second
+ * one with the same key is a unique violation (SQLState 23505), which the writer turns into an
+ * {@link AttemptConflictException}.
+ */
+@ApplicationScoped
+public class ExecutionStore {
+  private static final int CHUNK = 500;
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private static final String COLUMNS =
+      "run_id, step_id, item_key, attempt, item_order, status, function_ref, function_digest,"
+          + " input_digest, output_digest, error_code, error_message, logs, seed, started_at,"
+          + " finished_at, duration_micros, queued_micros, trace_id, span_id";
+
+  /** What the scheduler reads of a row (see {@link RecordedAttempt}). */
+  private static final String ATTEMPT_COLUMNS =
+      "step_id, item_key, attempt, status, error_code, output_digest, span_id, item_order";
+
+  private static final String LATEST =
+      " AND e.attempt = (SELECT MAX(x.attempt) FROM execution x WHERE x.run_id = e.run_id"
+          + " AND x.step_id = e.step_id AND x.item_key = e.item_key)";
+
+  private final AgroalDataSource dataSource;
+
+  ExecutionStore(AgroalDataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  // --- writing ---------------------------------------------------------------------------------
+
+  /** Inserts the rows of {@code records} on {@code c}, inside the caller's transaction. */
+  void insert(Connection c, List<ExecutionRecord> records) throws SQLException {
+    if (records.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO execution ("
+                + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (ExecutionRecord r : records) {
+        Checkpoint row = r.checkpoint();
+        Outcome outcome = row.outcome();
+        int i = 1;
+        ps.setString(i++, row.runId());
+        ps.setString(i++, row.item().step());
+        ps.setString(i++, row.item().key());
+        ps.setInt(i++, row.attempt().number());
+        ps.setLong(i++, row.order());
+        ps.setString(i++, outcome.status().id());
+        ps.setString(i++, row.function() == null ? null : row.function().ref());
+        ps.setString(i++, row.function() == null ? null : row.function().digest());
+        ps.setString(i++, row.inputDigest());
+        ps.setString(i++, outcome.outputDigest());
+        ps.setString(i++, outcome.code() == null ? null : outcome.code().name());
+        ps.setString(i++, outcome.message());
+        ps.setString(i++, row.guest().logs());
+        ps.setLong(i++, row.guest().seed());
+        ps.setTimestamp(i++, Timestamp.from(row.timing().startedAt()));
+        ps.setTimestamp(i++, Timestamp.from(row.timing().finishedAt()));
+        ps.setLong(i++, row.timing().durationMicros());
+        ps.setLong(i++, row.timing().queuedMicros());
+        ps.setString(i++, row.span().traceId());
+        ps.setString(i, row.span().spanId());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  /** Whether a failed write broke a primary key: an attempt that is already checkpointed. */
+  static boolean isConflict(SQLException e) {
+    for (SQLException x = e; x != null; x = x.getNextException()) {
+      if (UNIQUE_VIOLATION.equals(x.getSQLState())) {
+        return true;
+      }
+      if (x.getCause() instanceof SQLException cause
+          && UNIQUE_VIOLATION.equals(cause.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Which of {@code attempts} already have a committed row. */
+  Set<AttemptRef> existing(Collection<AttemptRef> attempts) {
+    Set<AttemptRef> found = new LinkedHashSet<>();
+    for (AttemptRef a : attempts) {
+      query(
+          "SELECT attempt FROM execution WHERE run_id = ? AND step_id = ? AND item_key = ?"
+              + " AND attempt = ?",
+          List.of(a.runId(), a.step(), a.key(), a.number()),
+          rs -> found.add(a));
+    }
+    return found;
+  }
+
+  /** Inserts the lineage edges of {@code records} on {@code c}. */
+  void insertEdges(Connection c, List<ExecutionRecord> records) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO lineage_edge (run_id, step_id, item_key, attempt, from_step, from_key,"
+                + " from_attempt, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      int n = 0;
+      for (ExecutionRecord r : records) {
+        AttemptRef to = r.attempt();
+        for (LineageEdge e : r.edges()) {
+          ps.setString(1, to.runId());
+          ps.setString(2, to.step());
+          ps.setString(3, to.key());
+          ps.setInt(4, to.number());
+          ps.setString(5, e.fromStep());
+          ps.setString(6, e.fromKey());
+          if (e.fromAttempt() == null) {
+            ps.setNull(7, java.sql.Types.INTEGER);
+          } else {
+            ps.setInt(7, e.fromAttempt());
+          }
+          ps.setString(8, e.path());
+          ps.addBatch();
+          if (++n % 1000 == 0) {
+            ps.executeBatch();
+          }
+        }
+      }
+      if (n % 1000 != 0) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  // --- checkpoints as users read them ----------------------------------------------------------
+
+  /** Every attempt of one item, oldest first. */
+  public List<Checkpoint> attempts(String runId, ItemRef item) {
+    List<Checkpoint> rows = new ArrayList<>();
+    query(
+        "SELECT "
+            + COLUMNS
+            + " FROM execution WHERE run_id = ? AND step_id = ? AND item_key = ? ORDER BY attempt",
+        List.of(runId, item.step(), item.key()),
+        rs -> rows.add(checkpoint(rs)));
+    return rows;
+  }
+
+  /** The latest attempt of each item of a step, in item order, optionally of one status. */
+  public List<Checkpoint> latest(
+      String runId, String step, ExecutionStatus status, int offset, int limit) {
+    List<Object> params = new ArrayList<>(List.of(runId, step));
+    if (status != null) {
+      params.add(status.id());
+    }
+    params.add(limit);
+    params.add(offset);
+    List<Checkpoint> rows = new ArrayList<>();
+    query(
+        "SELECT "
+            + COLUMNS
+            + " FROM execution e WHERE e.run_id = ? AND e.step_id = ?"
+            + LATEST
+            + (status == null ? "" : " AND e.status = ?")
+            + " ORDER BY e.item_order LIMIT ? OFFSET ?",
+        params,
+        rs -> rows.add(checkpoint(rs)));
+    return rows;
+  }
+
+  /** How many items of a step have a latest attempt (of {@code status}, when given). */
+  public long countLatest(String runId, String step, ExecutionStatus status) {
+    List<Object> params = new ArrayList<>(List.of(runId, step));
+    if (status != null) {
+      params.add(status.id());
+    }
+    long[] count = {0};
+    query(
+        "SELECT COUNT(*) FROM execution e WHERE e.run_id = ? AND e.step_id = ?"
+            + LATEST
+            + (status == null ? "" : " AND e.status = ?"),
+        params,
+        rs -> count[0] = rs.getLong(1));
+    return count[0];
+  }
+
+  /** Counts of the latest attempts per step and status. */
+  public Map<String, Map<ExecutionStatus, Integer>> progress(String runId) {
+    Map<String, Map<ExecutionStatus, Integer>> out = new LinkedHashMap<>();
+    query(
+        "SELECT e.step_id, e.status, COUNT(*) FROM execution e WHERE e.run_id = ?"
+            + LATEST
+            + " GROUP BY e.step_id, e.status",
+        List.of(runId),
+        rs ->
+            out.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                .put(ExecutionStatus.of(rs.getString(2)), rs.getInt(3)));
+    return out;
+  }
+
+  // --- what the scheduler rebuilds a run from --------------------------------------------------
+
+  /**
+   * A run's attempts in one grouped pass: the succeeded first attempts (nearly all of them) as one
+   * count per step, every other attempt (failed, skipped, or not the first) as a row.
+   *
+   * @param firstTrySucceeded per step, the items that succeeded at their first attempt
+   * @param rest every attempt that did not
+   */
+  public record Overview(Map<String, Integer> firstTrySucceeded, List<RecordedAttempt> rest) {}
+
+  public Overview overview(String runId) {
+    Map<String, Integer> counted = new HashMap<>();
+    List<RecordedAttempt> rest = new ArrayList<>();
+    query(
+        "SELECT step_id, status, error_code, attempt, k, output_digest, COUNT(*) AS n,"
+            + " MIN(item_order) AS item_order FROM ("
+            + "SELECT step_id, status, error_code, attempt, item_order,"
+            + " CASE WHEN status <> 'succeeded' OR attempt > 1 THEN item_key END AS k,"
+            + " CASE WHEN status <> 'succeeded' OR attempt > 1 THEN output_digest END"
+            + " AS output_digest FROM execution WHERE run_id = ?) r"
+            + " GROUP BY step_id, status, error_code, attempt, k, output_digest",
+        List.of(runId),
+        rs -> {
+          String key = rs.getString("k");
+          if (key == null) {
+            counted.merge(rs.getString("step_id"), rs.getInt("n"), Integer::sum);
+          } else {
+            rest.add(
+                new RecordedAttempt(
+                    new ItemRef(rs.getString("step_id"), key),
+                    rs.getInt("attempt"),
+                    rs.getLong("item_order"),
+                    outcome(rs, false),
+                    null));
+          }
+        });
+    return new Overview(counted, rest);
+  }
+
+  /** The item keys of a step, in item order. */
+  public List<String> keysOf(String runId, String step) {
+    List<String> keys = new ArrayList<>();
+    query(
+        "SELECT item_key, MIN(item_order) FROM execution WHERE run_id = ? AND step_id = ?"
+            + " GROUP BY item_key ORDER BY 2",
+        List.of(runId, step),
+        rs -> keys.add(rs.getString(1)));
+    return keys;
+  }
+
+  /** Every attempt of the given items of a step. */
+  public List<RecordedAttempt> attemptsOf(String runId, String step, Collection<String> keys) {
+    List<String> all = new ArrayList<>(new LinkedHashSet<>(keys));
+    List<RecordedAttempt> out = new ArrayList<>();
+    for (int from = 0; from < all.size(); from += CHUNK) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+      List<Object> params = new ArrayList<>(List.of(runId, step));
+      params.addAll(chunk);
+      query(
+          "SELECT "
+              + ATTEMPT_COLUMNS
+              + " FROM execution WHERE run_id = ? AND step_id = ? AND item_key IN ("
+              + String.join(",", Collections.nCopies(chunk.size(), "?"))
+              + ")",
+          params,
+          rs -> out.add(recordedAttempt(rs)));
+    }
+    return out;
+  }
+
+  /** Every attempt of a run (a resume rebuilds every item from the latest ones). */
+  public List<RecordedAttempt> attemptsOf(String runId) {
+    List<RecordedAttempt> out = new ArrayList<>();
+    query(
+        "SELECT " + ATTEMPT_COLUMNS + " FROM execution WHERE run_id = ?",
+        List.of(runId),
+        rs -> out.add(recordedAttempt(rs)));
+    return out;
+  }
+
+  /** The succeeded attempts of a step, in item order (what a fan-in over it reads). */
+  public List<RecordedAttempt> succeeded(String runId, String step) {
+    List<RecordedAttempt> out = new ArrayList<>();
+    query(
+        "SELECT "
+            + ATTEMPT_COLUMNS
+            + " FROM execution WHERE run_id = ? AND step_id = ? AND status = 'succeeded'"
+            + " ORDER BY item_order",
+        List.of(runId, step),
+        rs -> out.add(recordedAttempt(rs)));
+    return out;
+  }
+
+  // --- row mapping -----------------------------------------------------------------------------
+
+  private static Checkpoint checkpoint(ResultSet rs) throws SQLException {
+    String ref = rs.getString("function_ref");
+    String digest = rs.getString("function_digest");
+    return new Checkpoint(
+        new AttemptRef(
+            rs.getString("run_id"),
+            new ItemRef(rs.getString("step_id"), rs.getString("item_key")),
+            rs.getInt("attempt")),
+        rs.getLong("item_order"),
+        ref == null && digest == null ? null : new FunctionUsed(ref, digest),
+        rs.getString("input_digest"),
+        outcome(rs, true),
+        new Guest(rs.getLong("seed"), rs.getString("logs")),
+        new Timing(
+            rs.getTimestamp("started_at").toInstant(),
+            rs.getTimestamp("finished_at").toInstant(),
+            rs.getLong("duration_micros"),
+            rs.getLong("queued_micros")),
+        new SpanRef(rs.getString("trace_id"), rs.getString("span_id")));
+  }
+
+  private static RecordedAttempt recordedAttempt(ResultSet rs) throws SQLException {
+    return new RecordedAttempt(
+        new ItemRef(rs.getString("step_id"), rs.getString("item_key")),
+        rs.getInt("attempt"),
+        rs.getLong("item_order"),
+        outcome(rs, false),
+        rs.getString("span_id"));
+  }
+
+  private static Outcome outcome(ResultSet rs, boolean withMessage) throws SQLException {
+    return Outcome.of(
+        ExecutionStatus.of(rs.getString("status")),
+        rs.getString("error_code"),
+        withMessage ? rs.getString("error_message") : null,
+        rs.getString("output_digest"));
+  }
+
+  private void query(String sql, List<?> params, Jdbc.RowReader reader) {
+    Jdbc.query(dataSource, "checkpoints", sql, params, reader);
+  }
+}

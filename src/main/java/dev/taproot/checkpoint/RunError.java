@@ -1,0 +1,28 @@
+package dev.taproot.checkpoint;
+
+import java.util.Objects;
+
+/**
+ * Why a run did not succeed. {@code code} is null for a cancel, which is no error of the run's own.
+ */
+public record RunError(Code code, String message) {
+  /** The codes a run can end with, besides the failure codes of its items. */
+  public enum Code {
+    /** Items failed; the message counts them and names their steps. */
+    STEP_FAILED,
+    /** The workflow's {@code output} expression failed. */
+    EXPRESSION,
+    /** A fault in Taproot itself while scheduling the run. */
+    INTERNAL
+  }
+
+  public static final RunError CANCELLED_BY_REQUEST = new RunError(null, "cancelled by request");
+
+  public RunError {
+    Objects.requireNonNull(message, "message");
+  }
+
+  public String codeId() {
+    return code == null ? null : code.name();
+  }
+}

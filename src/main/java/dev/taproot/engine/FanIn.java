@@ -1,0 +1,39 @@
+package dev.taproot.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.expression.CelValues;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The succeeded items of a forEach step, converted to {@code [{key, output}]} when read. Outputs
+ * known only by digest are read then, in one batch, on the reading thread: a worker, for a fan-in
+ * input, so that reading 100,000 payloads never holds up the checkpoint writer.
+ */
+record FanIn(List<FanIn.Entry> entries, Dispatcher dispatcher, String runId) {
+  record Entry(String key, int attempt, JsonNode output, String digest, String spanId) {}
+
+  Object celValue() {
+    List<String> missing = new ArrayList<>();
+    for (Entry e : entries) {
+      if (e.output() == null) {
+        missing.add(e.digest());
+      }
+    }
+    Map<String, JsonNode> read = missing.isEmpty() ? Map.of() : dispatcher.payloads(missing);
+    List<Object> list = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      JsonNode output = e.output() != null ? e.output() : read.get(e.digest());
+      if (output == null) {
+        throw new MissingPayloadException(runId, e.digest());
+      }
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("key", e.key());
+      entry.put("output", CelValues.toCel(output));
+      list.add(entry);
+    }
+    return list;
+  }
+}
