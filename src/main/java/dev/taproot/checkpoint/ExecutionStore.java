@@ -24,7 +24,7 @@ import java.util.Set;
  * {@link AttemptConflictException}.
  */
 @ApplicationScoped
-public class ExecutionStore {
+public class ExecutionStore implements RecordedAttempts {
   private static final int CHUNK = 500;
   private static final String UNIQUE_VIOLATION = "23505";
 
@@ -218,15 +218,7 @@ public class ExecutionStore {
 
   // --- what the scheduler rebuilds a run from --------------------------------------------------
 
-  /**
-   * A run's attempts in one grouped pass: the succeeded first attempts (nearly all of them) as one
-   * count per step, every other attempt (failed, skipped, or not the first) as a row.
-   *
-   * @param firstTrySucceeded per step, the items that succeeded at their first attempt
-   * @param rest every attempt that did not
-   */
-  public record Overview(Map<String, Integer> firstTrySucceeded, List<RecordedAttempt> rest) {}
-
+  @Override
   public Overview overview(String runId) {
     Map<String, Integer> counted = new HashMap<>();
     List<RecordedAttempt> rest = new ArrayList<>();
@@ -256,7 +248,7 @@ public class ExecutionStore {
     return new Overview(counted, rest);
   }
 
-  /** The item keys of a step, in item order. */
+  @Override
   public List<String> keysOf(String runId, String step) {
     List<String> keys = new ArrayList<>();
     query(
@@ -267,7 +259,7 @@ public class ExecutionStore {
     return keys;
   }
 
-  /** Every attempt of the given items of a step. */
+  @Override
   public List<RecordedAttempt> attemptsOf(String runId, String step, Collection<String> keys) {
     List<String> all = new ArrayList<>(new LinkedHashSet<>(keys));
     List<RecordedAttempt> out = new ArrayList<>();
@@ -287,7 +279,7 @@ public class ExecutionStore {
     return out;
   }
 
-  /** Every attempt of a run (a resume rebuilds every item from the latest ones). */
+  @Override
   public List<RecordedAttempt> attemptsOf(String runId) {
     List<RecordedAttempt> out = new ArrayList<>();
     query(
@@ -297,7 +289,7 @@ public class ExecutionStore {
     return out;
   }
 
-  /** The succeeded attempts of a step, in item order (what a fan-in over it reads). */
+  @Override
   public List<RecordedAttempt> succeeded(String runId, String step) {
     List<RecordedAttempt> out = new ArrayList<>();
     query(

@@ -1,6 +1,7 @@
 package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.LineageEdge;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,18 @@ record ExecutionTask(
         upstreamSpanIds,
         System.nanoTime(),
         SEQUENCE.incrementAndGet());
+  }
+
+  String stepId() {
+    return step.id();
+  }
+
+  String itemKey() {
+    return item.key;
+  }
+
+  ItemRef itemRef() {
+    return new ItemRef(step.id(), item.key);
   }
 
   /** Deeper steps first (records flow through), then item order, then arrival. */

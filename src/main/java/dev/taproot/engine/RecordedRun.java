@@ -1,9 +1,9 @@
 package dev.taproot.engine;
 
 import dev.taproot.checkpoint.ExecutionStatus;
-import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.RecordedAttempt;
+import dev.taproot.checkpoint.RecordedAttempts;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -51,7 +51,7 @@ final class RecordedRun {
       Map<ItemRef, Integer> retried) {}
 
   private final String runId;
-  private final ExecutionStore store;
+  private final RecordedAttempts store;
 
   /** The latest attempt number of every item with more than one attempt. */
   private Map<ItemRef, Integer> retried;
@@ -63,12 +63,12 @@ final class RecordedRun {
   /** Rows looked up by {@link #latest}, by step and item key; null where there is none. */
   private final Map<String, Map<String, RecordedAttempt>> looked = new HashMap<>();
 
-  RecordedRun(String runId, ExecutionStore store) {
+  RecordedRun(String runId, RecordedAttempts store) {
     this.runId = runId;
     this.store = store;
   }
 
-  RecordedRun(String runId, ExecutionStore store, Summary known) {
+  RecordedRun(String runId, RecordedAttempts store, Summary known) {
     this(runId, store);
     this.tallies = known.tallies();
     this.failedOrBlocked = known.failedOrBlocked();
@@ -101,7 +101,7 @@ final class RecordedRun {
     if (tallies != null) {
       return;
     }
-    ExecutionStore.Overview read = store.overview(runId);
+    RecordedAttempts.Overview read = store.overview(runId);
     Map<String, Tally> counts = new HashMap<>();
     read.firstTrySucceeded()
         .forEach((step, n) -> counts.merge(step, new Tally(n, 0, 0, 0), Tally::plus));

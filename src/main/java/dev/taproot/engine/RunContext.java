@@ -1,6 +1,7 @@
 package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.checkpoint.SpanRef;
 import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.expression.CelValues;
 import java.util.Map;
@@ -19,24 +20,25 @@ final class RunContext {
   private volatile Object inputCel;
   private volatile Object runCel;
 
+  /**
+   * @param trace the run's trace and root span; both null when the run has none
+   * @param functions the module each alias runs, by alias
+   */
   RunContext(
-      String runId,
-      String workflow,
-      int version,
+      RunRef run,
       WorkflowDefinition definition,
       JsonNode input,
       boolean ndjson,
-      String traceId,
-      String spanId,
+      SpanRef trace,
       Map<String, PinnedFunction> functions) {
-    this.runId = runId;
-    this.workflow = workflow;
-    this.version = version;
+    this.runId = run.runId();
+    this.workflow = run.workflow();
+    this.version = run.version();
     this.definition = definition;
     this.input = input;
     this.ndjson = ndjson;
-    this.traceId = traceId;
-    this.spanId = spanId;
+    this.traceId = trace.traceId();
+    this.spanId = trace.spanId();
     this.functions = Map.copyOf(functions);
   }
 

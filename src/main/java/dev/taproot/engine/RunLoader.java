@@ -9,6 +9,7 @@ import dev.taproot.checkpoint.PayloadStore;
 import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.checkpoint.RunStore;
+import dev.taproot.checkpoint.SpanRef;
 import dev.taproot.definition.FunctionAlias;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
@@ -98,14 +99,11 @@ public class RunLoader {
       }
     }
     return new RunContext(
-        run.id,
-        run.workflow,
-        run.workflowVersion,
+        new RunRef(run.id, run.workflow, run.workflowVersion),
         def,
         input,
         "x-ndjson".equals(run.inputFormat),
-        run.traceId,
-        run.spanId,
+        new SpanRef(run.traceId, run.spanId),
         functions);
   }
 
