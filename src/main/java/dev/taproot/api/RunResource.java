@@ -7,10 +7,10 @@ import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.Outcome;
 import dev.taproot.checkpoint.PayloadStore;
-import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.checkpoint.RunError;
 import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.checkpoint.RunStore;
+import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.config.TaprootConfig;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
@@ -159,13 +159,13 @@ public class RunResource {
             .map(
                 r ->
                     new RunSummary(
-                        r.id,
-                        r.workflow,
-                        r.workflowVersion,
-                        r.status,
-                        r.createdAt,
-                        r.finishedAt,
-                        r.traceId))
+                        r.id(),
+                        r.workflow(),
+                        r.version(),
+                        r.status().id(),
+                        r.createdAt(),
+                        r.finishedAt(),
+                        r.traceId()))
             .toList();
     return new PageView<>(items, p, s, found.total());
   }
@@ -174,23 +174,21 @@ public class RunResource {
   @Path("{id}")
   @Transactional
   public RunView get(@PathParam("id") String id) {
-    RunEntity r = loader.run(id);
+    StoredRun r = loader.run(id);
     Map<String, Map<String, Integer>> counts = progress.of(r);
-    JsonNode output = r.outputDigest == null ? null : payloads.get(r.outputDigest).orElse(null);
+    JsonNode output = r.outputDigest() == null ? null : payloads.get(r.outputDigest()).orElse(null);
     ErrorView error =
-        r.errorCode == null && r.errorMessage == null
-            ? null
-            : new ErrorView(r.errorCode, withListHint(r, counts));
+        r.error() == null ? null : new ErrorView(r.error().codeId(), withListHint(r, counts));
     return new RunView(
-        r.id,
-        r.workflow,
-        r.workflowVersion,
-        r.status,
-        r.createdAt,
-        r.finishedAt,
-        r.traceId,
-        r.inputFormat,
-        r.recordCount,
+        r.id(),
+        r.workflow(),
+        r.version(),
+        r.status().id(),
+        r.createdAt(),
+        r.finishedAt(),
+        r.traceId(),
+        r.inputFormat(),
+        r.recordCount(),
         counts,
         output,
         error);
@@ -312,32 +310,33 @@ public class RunResource {
   }
 
   /** A run whose items failed says where to list them (the core stores no URLs). */
-  private static String withListHint(RunEntity r, Map<String, Map<String, Integer>> counts) {
-    if (!RunError.Code.STEP_FAILED.name().equals(r.errorCode)) {
-      return r.errorMessage;
+  private static String withListHint(StoredRun r, Map<String, Map<String, Integer>> counts) {
+    String message = r.error().message();
+    if (r.error().code() != RunError.Code.STEP_FAILED) {
+      return message;
     }
     return counts.entrySet().stream()
         .filter(e -> e.getValue().getOrDefault("failed", 0) > 0)
         .findFirst()
         .map(
             e ->
-                r.errorMessage
+                message
                     + "; list them with GET /api/v1/runs/"
-                    + r.id
+                    + r.id()
                     + "/steps/"
                     + e.getKey()
                     + "/items?status=failed")
-        .orElse(r.errorMessage);
+        .orElse(message);
   }
 
-  private void checkStep(RunEntity run, String step) {
-    WorkflowDefinition def = catalog.definition(run.workflow, run.workflowVersion);
+  private void checkStep(StoredRun run, String step) {
+    WorkflowDefinition def = catalog.definition(run.workflow(), run.version());
     if (!def.steps().containsKey(step)) {
       throw new NotFoundException(
           "workflow "
-              + run.workflow
+              + run.workflow()
               + " version "
-              + run.workflowVersion
+              + run.version()
               + " has no step '"
               + step
               + "'; its steps are: "

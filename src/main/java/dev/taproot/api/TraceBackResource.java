@@ -1,7 +1,7 @@
 package dev.taproot.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taproot.checkpoint.RunEntity;
+import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.definition.Contract;
 import dev.taproot.engine.RedriveService;
 import dev.taproot.engine.RunLoader;
@@ -69,7 +69,7 @@ public class TraceBackResource {
       @PathParam("step") String step,
       @PathParam("key") String key,
       JsonNode body) {
-    RunEntity run = run(id);
+    StoredRun run = run(id);
     return origins.search(run, step, key, assertion(run, step, body));
   }
 
@@ -94,7 +94,7 @@ public class TraceBackResource {
     return Response.accepted(redrives.redrive(id, RedriveService.parse(body))).build();
   }
 
-  private ValueAssertion assertion(RunEntity run, String step, JsonNode body) {
+  private ValueAssertion assertion(StoredRun run, String step, JsonNode body) {
     if (body == null || body.isNull() || body.isEmpty()) {
       return origins.defaultAssertion(run, step);
     }
@@ -113,7 +113,7 @@ public class TraceBackResource {
         "send {\"assert\": \"<CEL over value>\"} or {\"schema\": {…}}, or no body to use the step's contract.input");
   }
 
-  private RunEntity run(String id) {
+  private StoredRun run(String id) {
     return QuarkusTransaction.requiringNew().call(() -> loader.run(id));
   }
 

@@ -7,7 +7,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** One execution of one workflow version with one input. */
+/**
+ * The {@code run} row as Hibernate maps it; only {@link RunStore} touches it, everything else sees
+ * {@link StoredRun}.
+ */
 @Entity
 @Table(name = "run")
 public class RunEntity extends PanacheEntityBase {

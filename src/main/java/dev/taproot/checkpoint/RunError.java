@@ -13,7 +13,20 @@ public record RunError(Code code, String message) {
     /** The workflow's {@code output} expression failed. */
     EXPRESSION,
     /** A fault in Taproot itself while scheduling the run. */
-    INTERNAL
+    INTERNAL;
+
+    /** A stored code; null for none, and codes this version does not know read as INTERNAL. */
+    static Code of(String stored) {
+      if (stored == null) {
+        return null;
+      }
+      for (Code c : values()) {
+        if (c.name().equals(stored)) {
+          return c;
+        }
+      }
+      return INTERNAL;
+    }
   }
 
   public static final RunError CANCELLED_BY_REQUEST = new RunError(null, "cancelled by request");

@@ -26,11 +26,11 @@ public class RunStore {
   }
 
   /** One page of runs, newest first, and how many match in all. */
-  public record RunPage(List<RunEntity> runs, long total) {}
+  public record RunPage(List<StoredRun> runs, long total) {}
 
-  public Optional<RunEntity> find(String runId) {
+  public Optional<StoredRun> find(String runId) {
     return QuarkusTransaction.joiningExisting()
-        .call(() -> Optional.ofNullable(RunEntity.<RunEntity>findById(runId)));
+        .call(() -> Optional.ofNullable(RunEntity.<RunEntity>findById(runId)).map(StoredRun::new));
   }
 
   /** Runs of {@code workflow} and {@code status} (either may be null for any). */
@@ -53,7 +53,9 @@ public class RunStore {
                       ? RunEntity.<RunEntity>findAll(Sort.descending("createdAt"))
                       : RunEntity.<RunEntity>find(
                           String.join(" and ", clauses), Sort.descending("createdAt"), params);
-              return new RunPage(query.page(Page.of(page, size)).list(), query.count());
+              return new RunPage(
+                  query.page(Page.of(page, size)).list().stream().map(StoredRun::new).toList(),
+                  query.count());
             });
   }
 
@@ -68,24 +70,39 @@ public class RunStore {
   }
 
   /**
-   * Stores a new run with its input payload and, for x-ndjson, one payload per record so that
-   * lineage can end at a line of the upload.
+   * Stores a new run, running, with its input payload and, for x-ndjson, one payload per record so
+   * that lineage can end at a line of the upload.
    */
-  public void create(RunEntity run, Payload input, List<Payload> records) {
+  public StoredRun create(NewRun run, Instant createdAt) {
+    RunEntity e = new RunEntity();
+    e.id = run.id();
+    e.workflow = run.workflow();
+    e.workflowVersion = run.version();
+    e.status = RunStatus.RUNNING.id();
+    e.inputDigest = run.input().whole().digest();
+    List<Payload> records = run.input().records();
+    e.inputFormat = records == null ? StoredRun.JSON : StoredRun.NDJSON;
+    e.recordCount = records == null ? null : records.size();
+    e.traceId = run.trace().traceId();
+    e.spanId = run.trace().spanId();
+    e.createdAt = createdAt;
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               try (Connection c = dataSource.getConnection()) {
                 Map<String, Payload> distinct = new LinkedHashMap<>();
-                distinct.put(input.digest(), input);
-                records.forEach(p -> distinct.putIfAbsent(p.digest(), p));
+                distinct.put(e.inputDigest, run.input().whole());
+                if (records != null) {
+                  records.forEach(p -> distinct.putIfAbsent(p.digest(), p));
+                }
                 PayloadStore.insert(c, SqlDialect.of(c), distinct.values());
-                run.persistAndFlush();
-                insertRecords(c, run.id, records);
-              } catch (SQLException e) {
-                throw new StoreException("could not store run " + run.id, e);
+                e.persistAndFlush();
+                insertRecords(c, e.id, records == null ? List.of() : records);
+              } catch (SQLException x) {
+                throw new StoreException("could not store run " + e.id, x);
               }
             });
+    return new StoredRun(e);
   }
 
   private static void insertRecords(Connection c, String runId, List<Payload> records)
@@ -123,7 +140,7 @@ public class RunStore {
   }
 
   /** Marks a finished run running again for a redrive, with its function overrides. */
-  public RunEntity reopen(String runId, String overrides) {
+  public StoredRun reopen(String runId, String overrides) {
     return QuarkusTransaction.requiringNew()
         .call(
             () -> {
@@ -133,7 +150,7 @@ public class RunStore {
                   RunStatus.RUNNING.id(),
                   overrides,
                   runId);
-              return RunEntity.<RunEntity>findById(runId);
+              return new StoredRun(RunEntity.<RunEntity>findById(runId));
             });
   }
 

@@ -3,7 +3,7 @@ package dev.taproot.demo;
 import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.ExecutionStore;
-import dev.taproot.checkpoint.RunEntity;
+import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.engine.Engine;
 import dev.taproot.engine.RunLoader;
 import dev.taproot.engine.RunProgress;
@@ -81,14 +81,13 @@ public class DemoJob {
   }
 
   private void summary(String base, String runId, Duration took) {
-    RunEntity run = QuarkusTransaction.requiringNew().call(() -> loader.run(runId));
+    StoredRun run = QuarkusTransaction.requiringNew().call(() -> loader.run(runId));
     Map<String, Map<String, Integer>> progress = this.progress.of(run);
     out.printf(
-        "%n[taproot] run %s %s in %.1f s%n",
-        runId, run.status.toUpperCase(), took.toMillis() / 1000.0);
+        "%n[taproot] run %s %s in %.1f s%n", runId, run.status().name(), took.toMillis() / 1000.0);
     progress.forEach((step, counts) -> out.printf("[taproot]   %-10s %s%n", step, counts(counts)));
-    if (run.errorMessage != null) {
-      out.println("[taproot] " + run.errorMessage);
+    if (run.error() != null) {
+      out.println("[taproot] " + run.error().message());
     }
     for (String step : progress.keySet()) {
       List<Checkpoint> failed = checkpoints.latest(runId, step, ExecutionStatus.FAILED, 0, 5);
@@ -110,9 +109,9 @@ public class DemoJob {
   /**
    * Asks origin search where the failed record went bad, and prints how to check and apply the fix.
    */
-  private void whereItStarted(String base, RunEntity run, String step, String key) {
+  private void whereItStarted(String base, StoredRun run, String step, String key) {
     String assertion = "value.qty >= 1";
-    String item = base + "/runs/" + run.id + "/steps/" + step + "/items/" + key;
+    String item = base + "/runs/" + run.id() + "/steps/" + step + "/items/" + key;
     out.printf(
         "[taproot] where did it start? curl -s -X POST -H 'Content-Type: application/json' -d '{\"assert\": \"%s\"}' %s/origin%n",
         assertion, item);
@@ -126,7 +125,7 @@ public class DemoJob {
       String origin =
           base
               + "/runs/"
-              + run.id
+              + run.id()
               + "/steps/"
               + answer.origin().step()
               + "/items/"
@@ -138,7 +137,7 @@ public class DemoJob {
       out.printf("[taproot] then redrive that record from where it went bad, with the fix:%n");
       out.printf(
           "[taproot]   curl -s -X POST -H 'Content-Type: application/json' -d '{\"items\": [\"%s\"], \"from\": \"%s\", \"functions\": {\"parse\": \"parse-order@2\"}}' %s/runs/%s/redrive%n",
-          answer.origin().key(), answer.origin().step(), base, run.id);
+          answer.origin().key(), answer.origin().step(), base, run.id());
     }
   }
 

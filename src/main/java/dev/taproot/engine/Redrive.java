@@ -2,8 +2,8 @@ package dev.taproot.engine;
 
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.RecordedAttempt;
-import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.checkpoint.RunStore;
+import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.definition.StepDefinition;
 import dev.taproot.definition.WorkflowDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -94,7 +94,7 @@ public class Redrive {
     }
   }
 
-  public RunEntity run(String runId) {
+  public StoredRun run(String runId) {
     return loader.run(runId);
   }
 
@@ -130,7 +130,7 @@ public class Redrive {
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
-    RunEntity run = runs.reopen(old.runId, overrides);
+    StoredRun run = runs.reopen(old.runId, overrides);
     RunContext ctx = loader.context(run, old.definition, old.input);
     WorkflowDefinition def = old.definition;
     Map<String, Set<String>> rebuilt = new LinkedHashMap<>();

@@ -3,8 +3,8 @@ package dev.taproot.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taproot.checkpoint.CanonicalJson;
-import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.checkpoint.RunStatus;
+import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.error.ConflictException;
@@ -90,17 +90,17 @@ public class RedriveService {
   }
 
   public Result redrive(String runId, Request request) {
-    RunEntity run = redrive.run(runId);
-    if (!RunStatus.of(run.status).finished() || engine.isLive(runId)) {
+    StoredRun run = redrive.run(runId);
+    if (!run.status().finished() || engine.isLive(runId)) {
       throw new ConflictException(
           "run " + runId + " is still running; wait for it to finish or cancel it first");
     }
-    WorkflowDefinition def = catalog.definition(run.workflow, run.workflowVersion);
+    WorkflowDefinition def = catalog.definition(run.workflow(), run.version());
     if (request.from() != null && !def.steps().containsKey(request.from())) {
       throw new InvalidParameterException(
           "from",
           "workflow "
-              + run.workflow
+              + run.workflow()
               + " has no step '"
               + request.from()
               + "'; its steps are: "
@@ -113,7 +113,7 @@ public class RedriveService {
         throw new InvalidParameterException(
             "functions",
             "workflow "
-                + run.workflow
+                + run.workflow()
                 + " has no function alias '"
                 + f.getKey()
                 + "'; its aliases are: "
@@ -145,9 +145,9 @@ public class RedriveService {
                           ? " that failed or was skipped"
                           : " at step " + request.from())));
     }
-    String overrides = mergeOverrides(run.overrides, pinned);
+    String overrides = mergeOverrides(run.overrides(), pinned);
     redrive.restart(state, overrides, selection);
-    try (LogContext log = LogContext.run(runId, run.traceId)) {
+    try (LogContext log = LogContext.run(runId, run.traceId())) {
       Log.infof(
           "run %s redriven: %d executions (%s) with functions %s",
           runId, selected.size(), selected.size() > 10 ? "…" : selected, pinned);

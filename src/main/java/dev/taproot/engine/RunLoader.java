@@ -7,9 +7,9 @@ import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.PayloadStore;
 import dev.taproot.checkpoint.RecordedAttempt;
-import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.checkpoint.RunStore;
 import dev.taproot.checkpoint.SpanRef;
+import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.definition.FunctionAlias;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
@@ -45,7 +45,7 @@ public class RunLoader {
   /**
    * @throws NotFoundException naming the run when there is none
    */
-  public RunEntity run(String runId) {
+  public StoredRun run(String runId) {
     return runs.find(runId)
         .orElseThrow(
             () -> new NotFoundException("no run '" + runId + "'; list runs with GET /api/v1/runs"));
@@ -66,17 +66,17 @@ public class RunLoader {
 
   /** A run's context alone: definition, input, pinned functions. */
   RunContext context(String runId) {
-    RunEntity run = run(runId);
-    WorkflowDefinition def = catalog.definition(run.workflow, run.workflowVersion);
+    StoredRun run = run(runId);
+    WorkflowDefinition def = catalog.definition(run.workflow(), run.version());
     JsonNode input =
         payloads
-            .get(run.inputDigest)
+            .get(run.inputDigest())
             .orElseThrow(
                 () -> new IllegalStateException("input payload of run " + runId + " is missing"));
     return context(run, def, input);
   }
 
-  RunContext context(RunEntity run, WorkflowDefinition def, JsonNode input) {
+  RunContext context(StoredRun run, WorkflowDefinition def, JsonNode input) {
     Map<String, PinnedFunction> functions = new LinkedHashMap<>();
     for (FunctionAlias alias : def.functions().values()) {
       functions.put(
@@ -99,20 +99,21 @@ public class RunLoader {
       }
     }
     return new RunContext(
-        new RunRef(run.id, run.workflow, run.workflowVersion),
+        new RunRef(run.id(), run.workflow(), run.version()),
         def,
         input,
-        "x-ndjson".equals(run.inputFormat),
-        new SpanRef(run.traceId, run.spanId),
+        run.ndjson(),
+        new SpanRef(run.traceId(), run.spanId()),
         functions);
   }
 
-  private static Map<String, String> overrides(RunEntity run) {
+  private static Map<String, String> overrides(StoredRun run) {
     Map<String, String> out = new LinkedHashMap<>();
-    if (run.overrides != null && !run.overrides.isBlank()) {
+    if (run.overrides() != null && !run.overrides().isBlank()) {
       ObjectNode node =
           (ObjectNode)
-              CanonicalJson.parse(run.overrides.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              CanonicalJson.parse(
+                  run.overrides().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
     }
     return out;

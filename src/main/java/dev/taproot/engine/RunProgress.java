@@ -2,7 +2,7 @@ package dev.taproot.engine;
 
 import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.ExecutionStore;
-import dev.taproot.checkpoint.RunEntity;
+import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.definition.WorkflowCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
@@ -25,18 +25,18 @@ public class RunProgress {
     this.catalog = catalog;
   }
 
-  public Map<String, Map<String, Integer>> of(RunEntity run) {
-    return engine.progress(run.id).orElseGet(() -> stored(run));
+  public Map<String, Map<String, Integer>> of(StoredRun run) {
+    return engine.progress(run.id()).orElseGet(() -> stored(run));
   }
 
   private static ExecutionStatus stored(ItemStatus status) {
     return ExecutionStatus.valueOf(status.name());
   }
 
-  private Map<String, Map<String, Integer>> stored(RunEntity run) {
-    Map<String, Map<ExecutionStatus, Integer>> counted = checkpoints.progress(run.id);
+  private Map<String, Map<String, Integer>> stored(StoredRun run) {
+    Map<String, Map<ExecutionStatus, Integer>> counted = checkpoints.progress(run.id());
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
-    for (String step : catalog.definition(run.workflow, run.workflowVersion).steps().keySet()) {
+    for (String step : catalog.definition(run.workflow(), run.version()).steps().keySet()) {
       Map<ExecutionStatus, Integer> stored = counted.getOrDefault(step, Map.of());
       Map<String, Integer> counts = new LinkedHashMap<>();
       for (ItemStatus status : ItemStatus.values()) {

@@ -1,10 +1,11 @@
 package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.checkpoint.NewRun;
 import dev.taproot.checkpoint.Payload;
-import dev.taproot.checkpoint.RunEntity;
-import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.checkpoint.RunStore;
+import dev.taproot.checkpoint.SpanRef;
+import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.config.TaprootConfig;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
@@ -70,25 +71,22 @@ public class RunService {
     }
     String runId = UUID.randomUUID().toString();
     RunTracing.RunSpan span = tracing.startRun(runId, version.name, version.version);
-    Payload inputPayload = Payload.of(input);
-    RunEntity run = new RunEntity();
-    run.id = runId;
-    run.workflow = version.name;
-    run.workflowVersion = version.version;
-    run.status = RunStatus.RUNNING.id();
-    run.inputDigest = inputPayload.digest();
-    run.inputFormat = ndjson ? "x-ndjson" : "json";
-    run.recordCount = ndjson ? input.get("records").size() : null;
-    run.traceId = span.traceId();
-    run.spanId = span.spanId();
-    run.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    List<Payload> records = new ArrayList<>();
+    List<Payload> records = null;
     if (ndjson) {
+      records = new ArrayList<>();
       for (JsonNode r : input.get("records")) {
         records.add(Payload.of(r));
       }
     }
-    runs.create(run, inputPayload, records);
+    StoredRun run =
+        runs.create(
+            new NewRun(
+                runId,
+                version.name,
+                version.version,
+                new SpanRef(span.traceId(), span.spanId()),
+                new NewRun.RunInput(Payload.of(input), records)),
+            Instant.now().truncatedTo(ChronoUnit.MICROS));
     try (LogContext log = LogContext.run(runId, span.traceId())) {
       Log.infof(
           "run %s of %s@%d started (trace %s)",
@@ -99,17 +97,21 @@ public class RunService {
         runId,
         version.name,
         span.traceId(),
-        Map.of("version", version.version, "inputFormat", run.inputFormat));
+        Map.of("version", version.version, "inputFormat", run.inputFormat()));
     engine.start(loader.context(run, def, input), Map.of());
-    return new StartedRun(runId, run.status, run.traceId);
+    return new StartedRun(runId, run.status().id(), run.traceId());
   }
 
   /** Cancels a running run; finished checkpoints stay. */
   public void cancel(String runId) {
-    RunEntity run = loader.run(runId);
-    if (RunStatus.of(run.status).finished()) {
+    StoredRun run = loader.run(runId);
+    if (run.status().finished()) {
       throw new ConflictException(
-          "run " + runId + " already " + run.status + "; only a running run can be cancelled");
+          "run "
+              + runId
+              + " already "
+              + run.status().id()
+              + "; only a running run can be cancelled");
     }
     if (!engine.cancel(runId)) {
       // Not live on this instance (e.g. its resume failed): record the cancel directly.

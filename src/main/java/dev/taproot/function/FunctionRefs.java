@@ -1,6 +1,5 @@
 package dev.taproot.function;
 
-import dev.taproot.checkpoint.Digests;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

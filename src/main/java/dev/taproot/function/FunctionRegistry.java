@@ -1,6 +1,5 @@
 package dev.taproot.function;
 
-import dev.taproot.checkpoint.Digests;
 import dev.taproot.config.TaprootConfig;
 import dev.taproot.function.runtime.InvalidModuleException;
 import dev.taproot.function.runtime.ModuleInfo;

@@ -7,8 +7,8 @@ import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.LineageStore;
 import dev.taproot.checkpoint.PayloadStore;
-import dev.taproot.checkpoint.RunEntity;
 import dev.taproot.checkpoint.RunStore;
+import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.error.ConflictException;
@@ -71,8 +71,8 @@ public class LineageService {
   }
 
   public LineageGraph graph(
-      RunEntity run, String step, String key, Direction direction, boolean values) {
-    LineageGraph.Node root = executionNode(run.id, new ItemRef(step, key), null);
+      StoredRun run, String step, String key, Direction direction, boolean values) {
+    LineageGraph.Node root = executionNode(run.id(), new ItemRef(step, key), null);
     Map<String, LineageGraph.Node> nodes = new LinkedHashMap<>();
     List<LineageGraph.Edge> edges = new ArrayList<>();
     Deque<LineageGraph.Node> queue = new ArrayDeque<>();
@@ -106,7 +106,7 @@ public class LineageService {
       list = withValues(list);
     }
     return new LineageGraph(
-        run.id, root.id(), direction.name().toLowerCase(), list, edges, truncated);
+        run.id(), root.id(), direction.name().toLowerCase(), list, edges, truncated);
   }
 
   /** The newest attempt of an item, or the given attempt. */
@@ -138,50 +138,50 @@ public class LineageService {
 
   private record Hop(LineageGraph.Node other, String path) {}
 
-  private Hop hop(RunEntity run, LineageStore.Hop h) {
+  private Hop hop(StoredRun run, LineageStore.Hop h) {
     return new Hop(
         h.other() == null
             ? inputNode(run, h.recordKey())
-            : executionNode(run.id, h.other().item(), h.other().number()),
+            : executionNode(run.id(), h.other().item(), h.other().number()),
         h.path());
   }
 
-  private List<Hop> upstream(RunEntity run, LineageGraph.Node node) {
+  private List<Hop> upstream(StoredRun run, LineageGraph.Node node) {
     if (!node.kind().equals(LineageGraph.EXECUTION)) {
       return List.of();
     }
     return edges.upstream(attempt(run, node)).stream().map(h -> hop(run, h)).toList();
   }
 
-  private List<Hop> downstream(RunEntity run, LineageGraph.Node node) {
+  private List<Hop> downstream(StoredRun run, LineageGraph.Node node) {
     List<LineageStore.Hop> found;
     if (node.kind().equals(LineageGraph.EXECUTION)) {
       found = edges.downstream(attempt(run, node));
     } else if (node.kind().equals(LineageGraph.RECORD)) {
-      found = edges.downstreamOfRecord(run.id, node.key());
+      found = edges.downstreamOfRecord(run.id(), node.key());
     } else {
       return List.of();
     }
     return found.stream().map(h -> hop(run, h)).toList();
   }
 
-  private static AttemptRef attempt(RunEntity run, LineageGraph.Node node) {
-    return new AttemptRef(run.id, new ItemRef(node.step(), node.key()), node.attempt());
+  private static AttemptRef attempt(StoredRun run, LineageGraph.Node node) {
+    return new AttemptRef(run.id(), new ItemRef(node.step(), node.key()), node.attempt());
   }
 
   /** The run input, or one record of an x-ndjson upload (with its line number). */
-  LineageGraph.Node inputNode(RunEntity run, String recordKey) {
+  LineageGraph.Node inputNode(StoredRun run, String recordKey) {
     if (recordKey == null) {
-      return LineageGraph.Node.input(run.inputDigest);
+      return LineageGraph.Node.input(run.inputDigest());
     }
     return LineageGraph.Node.record(
-        recordKey, runs.recordDigest(run.id, Integer.parseInt(recordKey)));
+        recordKey, runs.recordDigest(run.id(), Integer.parseInt(recordKey)));
   }
 
   private void addRunOutput(
-      RunEntity run, Map<String, LineageGraph.Node> nodes, List<LineageGraph.Edge> edges) {
-    WorkflowDefinition def = catalog.definition(run.workflow, run.workflowVersion);
-    if (def.output() == null || run.outputDigest == null) {
+      StoredRun run, Map<String, LineageGraph.Node> nodes, List<LineageGraph.Edge> edges) {
+    WorkflowDefinition def = catalog.definition(run.workflow(), run.version());
+    if (def.output() == null || run.outputDigest() == null) {
       return;
     }
     Set<String> outputSteps = new HashSet<>();
@@ -190,7 +190,7 @@ public class LineageService {
         outputSteps.add(r.stepId());
       }
     }
-    LineageGraph.Node output = LineageGraph.Node.output(run.outputDigest);
+    LineageGraph.Node output = LineageGraph.Node.output(run.outputDigest());
     for (LineageGraph.Node n : List.copyOf(nodes.values())) {
       if (n.kind().equals(LineageGraph.EXECUTION)
           && outputSteps.contains(n.step())

@@ -1,7 +1,7 @@
 package dev.taproot.lineage;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taproot.checkpoint.RunEntity;
+import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.definition.StepDefinition;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
@@ -49,8 +49,8 @@ public class OriginSearch {
       String message) {}
 
   /** The assertion to use when the request has none: the step's {@code contract.input}. */
-  public ValueAssertion defaultAssertion(RunEntity run, String step) {
-    WorkflowDefinition def = catalog.definition(run.workflow, run.workflowVersion);
+  public ValueAssertion defaultAssertion(StoredRun run, String step) {
+    WorkflowDefinition def = catalog.definition(run.workflow(), run.version());
     StepDefinition s = def.steps().get(step);
     if (s == null || s.inputContract() == null) {
       throw new ValueAssertion.InvalidAssertionException(
@@ -61,7 +61,7 @@ public class OriginSearch {
     return new ValueAssertion.Schema(s.inputContract(), "contract.input of step " + step);
   }
 
-  public Answer search(RunEntity run, String step, String key, ValueAssertion assertion) {
+  public Answer search(StoredRun run, String step, String key, ValueAssertion assertion) {
     LineageGraph graph = lineage.graph(run, step, key, LineageService.Direction.UPSTREAM, true);
     Map<String, LineageGraph.Node> nodes = new HashMap<>();
     graph.nodes().forEach(n -> nodes.put(n.id(), n));

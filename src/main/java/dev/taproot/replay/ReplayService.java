@@ -7,7 +7,7 @@ import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.Outcome;
 import dev.taproot.checkpoint.Payload;
 import dev.taproot.checkpoint.PayloadStore;
-import dev.taproot.checkpoint.RunEntity;
+import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.definition.FunctionAlias;
 import dev.taproot.definition.StepDefinition;
 import dev.taproot.definition.WorkflowCatalog;
@@ -64,25 +64,25 @@ public class ReplayService {
       List<JsonDiff.Change> diff) {}
 
   public Result replay(
-      RunEntity run, String step, String key, String functionRef, JsonNode editedInput) {
-    WorkflowDefinition def = catalog.definition(run.workflow, run.workflowVersion);
+      StoredRun run, String step, String key, String functionRef, JsonNode editedInput) {
+    WorkflowDefinition def = catalog.definition(run.workflow(), run.version());
     StepDefinition stepDef = def.steps().get(step);
     if (stepDef == null) {
       throw new NotFoundException(
           "workflow "
-              + run.workflow
+              + run.workflow()
               + " has no step '"
               + step
               + "'; its steps are: "
               + String.join(", ", def.steps().keySet()));
     }
-    List<Checkpoint> attempts = checkpoints.attempts(run.id, new ItemRef(step, key));
+    List<Checkpoint> attempts = checkpoints.attempts(run.id(), new ItemRef(step, key));
     Checkpoint recorded =
         attempts.stream().filter(r -> r.inputDigest() != null).reduce((a, b) -> b).orElse(null);
     if (recorded == null) {
       if (attempts.isEmpty()) {
         throw new NotFoundException(
-            "step '" + step + "' of run " + run.id + " has no item '" + key + "'");
+            "step '" + step + "' of run " + run.id() + " has no item '" + key + "'");
       }
       Outcome last = attempts.get(attempts.size() - 1).outcome();
       throw new ConflictException(
@@ -111,7 +111,7 @@ public class ReplayService {
             stepDef,
             fn,
             Payload.of(input),
-            ExecutionRunner.taprootEnv(run.id, step, key, recorded.attempt().number()),
+            ExecutionRunner.taprootEnv(run.id(), step, key, recorded.attempt().number()),
             recorded.timing().startedAt(),
             recorded.guest().seed());
     Outcome outcome = replayed.outcome();
@@ -121,7 +121,7 @@ public class ReplayService {
             && recordedDigest != null
             && replayed.output().digest().equals(recordedDigest);
     return new Result(
-        run.id,
+        run.id(),
         step,
         key,
         recorded.attempt().number(),

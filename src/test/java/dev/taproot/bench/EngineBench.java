@@ -82,7 +82,7 @@ public final class EngineBench {
     List<CompiledFunction> fns = new ArrayList<>();
     for (String f : FUNCTIONS) {
       byte[] bytes = BenchService.resource("functions/" + f + ".wasm");
-      fns.add(runtime.compile(dev.taproot.checkpoint.Digests.sha256(bytes), bytes));
+      fns.add(runtime.compile(dev.taproot.function.Digests.sha256(bytes), bytes));
     }
     String[] lines = ndjson.split("\n");
     JsonNode rates = JSON.readTree("{\"EUR\": 1.0, \"USD\": 0.92, \"GBP\": 1.17}");

@@ -1,4 +1,4 @@
-package dev.taproot.checkpoint;
+package dev.taproot.function;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
