@@ -16,7 +16,6 @@ import dev.taproot.checkpoint.Timing;
 import dev.taproot.definition.Contract;
 import dev.taproot.definition.StepDefinition;
 import dev.taproot.expression.Bindings;
-import dev.taproot.expression.CelValues;
 import dev.taproot.expression.ExpressionException;
 import dev.taproot.function.FailureCode;
 import dev.taproot.function.runtime.CompiledFunction;
@@ -97,19 +96,12 @@ public class ExecutionRunner {
    * The checkpoint of an attempt the engine itself could not carry out, so the item does not hang.
    */
   ExecutionRecord internalFailure(ExecutionTask task, RuntimeException e) {
-    RunContext ctx = task.run().ctx;
-    PinnedFunction fn = ctx.function(task.step().def.function());
-    Checkpoint row =
-        new Checkpoint(
-            attemptRef(task),
-            task.item().order,
-            new FunctionUsed(fn.ref(), fn.digest()),
-            null,
-            new Outcome.Failed(FailureCode.INTERNAL, "engine error: " + e),
-            null,
-            Timing.instant(Instant.now().truncatedTo(ChronoUnit.MICROS)),
-            new SpanRef(ctx.traceId, null));
-    return ExecutionRecord.withoutCall(row, ctx.workflow, task.edges());
+    return AttemptRecords.withoutCall(
+        task.run().ctx,
+        task.step(),
+        task.item(),
+        new Outcome.Failed(FailureCode.INTERNAL, "engine error: " + e),
+        task.edges());
   }
 
   private Attempted attempt(
@@ -216,35 +208,17 @@ public class ExecutionRunner {
 
   /** Bindings for the step input, from the snapshot the task captured. */
   private static Bindings bindings(ExecutionTask task) {
-    RunContext ctx = task.run().ctx;
-    return new Bindings() {
-      @Override
-      public Object celValue(String variable) {
-        return switch (variable) {
-          case "input" -> ctx.inputCel();
-          case "run" -> ctx.runCel();
-          case "item" -> task.itemValue() == null ? null : CelValues.toCel(task.itemValue());
-          case "steps" -> {
-            Map<String, Object> steps = new HashMap<>();
-            task.stepValues()
-                .forEach(
-                    (id, v) ->
-                        steps.put(id, v instanceof FanIn f ? Map.of("items", f.celValue()) : v));
-            yield steps;
-          }
-          default -> null;
-        };
-      }
-
-      @Override
-      public JsonNode jsonValue(String variable) {
-        return switch (variable) {
-          case "input" -> ctx.input;
-          case "item" -> task.itemValue();
-          default -> null;
-        };
-      }
-    };
+    return new RunBindings(
+        task.run().ctx,
+        task::itemValue,
+        () -> {
+          Map<String, Object> steps = new HashMap<>();
+          task.stepValues()
+              .forEach(
+                  (id, v) ->
+                      steps.put(id, v instanceof FanIn f ? Map.of("items", f.celValue()) : v));
+          return steps;
+        });
   }
 
   /**

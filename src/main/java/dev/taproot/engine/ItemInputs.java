@@ -132,34 +132,11 @@ final class ItemInputs {
 
   /** Bindings for expressions evaluated here (forEach, when, output), on the current state. */
   Bindings bindings(ItemState item) {
-    return new Bindings() {
-      @Override
-      public Object celValue(String variable) {
-        return switch (variable) {
-          case "input" -> ctx.inputCel();
-          case "run" -> ctx.runCel();
-          case "item" -> {
-            JsonNode value = item == null ? null : itemValue(item);
-            yield value == null ? null : CelValues.toCel(value);
-          }
-          case "steps" -> stepsForExpression();
-          default -> null;
-        };
-      }
-
-      // forEach: ${{ input.records }} over 100,000 records must not convert them all to CEL.
-      @Override
-      public JsonNode jsonValue(String variable) {
-        return switch (variable) {
-          case "input" -> ctx.input;
-          case "item" -> item == null ? null : itemValue(item);
-          default -> null;
-        };
-      }
-    };
+    return new RunBindings(
+        ctx, () -> item == null ? null : itemValue(item), this::stepsForExpression);
   }
 
-  private Map<String, Object> stepsForExpression() {
+  private Object stepsForExpression() {
     Map<String, Object> all = new HashMap<>();
     for (StepState p : steps.values()) {
       if (!p.done) {
@@ -220,7 +197,7 @@ final class ItemInputs {
         orders.add(i.order);
       }
     }
-    if (scope != null && !scope.whole().contains(p.id())) {
+    if (scope != null && !scope.wholeStep(p.id())) {
       List<FanIn.Entry> merged = new ArrayList<>();
       int next = 0;
       for (RecordedAttempt r : scope.recorded().succeeded(p.id())) {

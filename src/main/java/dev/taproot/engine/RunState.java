@@ -2,19 +2,13 @@ package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.AttemptRef;
-import dev.taproot.checkpoint.Checkpoint;
-import dev.taproot.checkpoint.ExecutionRecord;
-import dev.taproot.checkpoint.FunctionUsed;
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.LineageEdge;
 import dev.taproot.checkpoint.Outcome;
-import dev.taproot.checkpoint.Payload;
 import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.checkpoint.RunError;
 import dev.taproot.checkpoint.RunUpdate;
-import dev.taproot.checkpoint.SpanRef;
 import dev.taproot.checkpoint.StoreException;
-import dev.taproot.checkpoint.Timing;
 import dev.taproot.definition.ForEach;
 import dev.taproot.definition.StepDefinition;
 import dev.taproot.expression.ExpressionException;
@@ -49,7 +43,6 @@ final class RunState {
   private final RedriveScope scope;
 
   private final ItemInputs inputs;
-  private final Map<String, Set<String>> selectedKeys = new HashMap<>();
   private volatile boolean cancelled;
   private boolean finishing;
 
@@ -75,8 +68,7 @@ final class RunState {
       depth.put(id, d);
       StepState step = new StepState(def, d);
       if (scope != null) {
-        step.recover(scope.tallies().getOrDefault(id, RecordedRun.Tally.NONE));
-        selectedKeys.put(id, Set.copyOf(scope.keysOf(id)));
+        step.recover(scope.tally(id));
       }
       steps.put(id, step);
     }
@@ -205,7 +197,7 @@ final class RunState {
       if (scope != null) {
         // Selected items whose upstream item does not run again follow its recorded outcome.
         for (String key : scope.keysOf(s.id())) {
-          RecordedAttempt u = scope.followed().get(new ItemRef(upstream.id(), key));
+          RecordedAttempt u = scope.followed(new ItemRef(upstream.id(), key));
           if (u != null && !upstream.items.containsKey(key) && !s.items.containsKey(key)) {
             followItem(s, upstream, ItemState.recorded(u));
           }
@@ -252,9 +244,7 @@ final class RunState {
 
   /** Whether an item of a forEach step is rebuilt: always, except outside a redrive's selection. */
   private boolean rebuilt(StepState s, String key) {
-    return scope == null
-        || scope.whole().contains(s.id())
-        || selectedKeys.get(s.id()).contains(key);
+    return scope == null || scope.rebuilds(s.id(), key);
   }
 
   private void followItem(StepState s, StepState upstream, ItemState u) {
@@ -374,18 +364,7 @@ final class RunState {
 
   private void recordWithoutRunning(StepState s, ItemState item, Outcome outcome) {
     s.setStatus(item, ItemStatus.RUNNING);
-    PinnedFunction fn = ctx.function(s.def.function());
-    Checkpoint row =
-        new Checkpoint(
-            new AttemptRef(ctx.runId, new ItemRef(s.id(), item.key), item.attempt),
-            item.order,
-            new FunctionUsed(fn.ref(), fn.digest()),
-            null,
-            outcome,
-            null,
-            Timing.instant(now()),
-            new SpanRef(ctx.traceId, null));
-    dispatcher.record(ExecutionRecord.withoutCall(row, ctx.workflow, List.of()));
+    dispatcher.record(AttemptRecords.withoutCall(ctx, s, item, outcome, List.of()));
   }
 
   // --- completion ------------------------------------------------------------------------------
@@ -433,43 +412,7 @@ final class RunState {
       }
     }
     finishing = true;
-    List<String> failedSteps = new ArrayList<>();
-    int failedItems = 0;
-    for (StepState s : steps.values()) {
-      int failed = s.failed();
-      if (failed > 0) {
-        failedSteps.add(s.id());
-        failedItems += failed;
-      }
-    }
-    if (!failedSteps.isEmpty()) {
-      dispatcher.finish(
-          RunUpdate.failed(
-              ctx.runId,
-              new RunError(
-                  RunError.Code.STEP_FAILED,
-                  failedItems + " item(s) failed in step(s) " + String.join(", ", failedSteps)),
-              now()));
-      return;
-    }
-    Payload output = null;
-    if (ctx.definition.output() != null) {
-      try {
-        output = Payload.of(ctx.definition.output().evaluate(inputs.bindings(null)));
-      } catch (ExpressionException | StoreException | MissingPayloadException e) {
-        dispatcher.finish(
-            RunUpdate.failed(
-                ctx.runId,
-                new RunError(
-                    e instanceof ExpressionException
-                        ? RunError.Code.EXPRESSION
-                        : RunError.Code.INTERNAL,
-                    "output: " + e.getMessage()),
-                now()));
-        return;
-      }
-    }
-    dispatcher.finish(RunUpdate.succeeded(ctx.runId, output, now()));
+    dispatcher.finish(RunVerdict.of(ctx, steps.values(), inputs.bindings(null)));
   }
 
   private static Instant now() {
