@@ -11,44 +11,55 @@ import java.util.concurrent.atomic.AtomicLong;
  * One attempt waiting for a worker: everything its input is built from was captured when it became
  * ready, so a worker never reads the run's mutable state.
  *
- * @param itemValue the {@code item} variable (null for a step without forEach)
- * @param stepValues the {@code steps} variable, restricted to the steps the input references
+ * @param readyNanos when it became ready (for the queue-wait metric)
+ * @param sequence arrival order, the last tie-breaker of the queue
  */
 record ExecutionTask(
     RunState run,
     StepState step,
     ItemState item,
     int attempt,
-    JsonNode itemValue,
-    Map<String, Object> stepValues,
-    List<LineageEdge> edges,
-    List<String> upstreamSpanIds,
+    Captured inputs,
     long readyNanos,
     long sequence)
     implements Comparable<ExecutionTask> {
 
-  private static final AtomicLong SEQUENCE = new AtomicLong();
-
-  static ExecutionTask of(
-      RunState run,
-      StepState step,
-      ItemState item,
-      int attempt,
+  /**
+   * What the attempt's input is built from and what it consumed.
+   *
+   * @param itemValue the {@code item} variable (null for a step without forEach)
+   * @param stepValues the {@code steps} variable, restricted to the steps the input references
+   * @param edges where each consumed value came from
+   * @param upstreamSpanIds the spans of the attempts that produced them, for links
+   */
+  record Captured(
       JsonNode itemValue,
       Map<String, Object> stepValues,
       List<LineageEdge> edges,
-      List<String> upstreamSpanIds) {
+      List<String> upstreamSpanIds) {}
+
+  private static final AtomicLong SEQUENCE = new AtomicLong();
+
+  static ExecutionTask of(
+      RunState run, StepState step, ItemState item, int attempt, Captured inputs) {
     return new ExecutionTask(
-        run,
-        step,
-        item,
-        attempt,
-        itemValue,
-        stepValues,
-        edges,
-        upstreamSpanIds,
-        System.nanoTime(),
-        SEQUENCE.incrementAndGet());
+        run, step, item, attempt, inputs, System.nanoTime(), SEQUENCE.incrementAndGet());
+  }
+
+  JsonNode itemValue() {
+    return inputs.itemValue();
+  }
+
+  Map<String, Object> stepValues() {
+    return inputs.stepValues();
+  }
+
+  List<LineageEdge> edges() {
+    return inputs.edges();
+  }
+
+  List<String> upstreamSpanIds() {
+    return inputs.upstreamSpanIds();
   }
 
   String stepId() {

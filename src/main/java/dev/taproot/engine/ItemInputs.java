@@ -84,10 +84,8 @@ final class ItemInputs {
         s,
         item,
         attempt,
-        itemValue(item),
-        stepValues,
-        distinct,
-        upstreamSpans(distinct, recordedSpans));
+        new ExecutionTask.Captured(
+            itemValue(item), stepValues, distinct, upstreamSpans(distinct, recordedSpans)));
   }
 
   /** The spans of the attempts whose values the edges name, for links in the trace. */
