@@ -4,6 +4,7 @@ import dev.taproot.config.TaprootConfig;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
@@ -96,7 +97,8 @@ public class CheckpointWriter {
     return true;
   }
 
-  void onShutdown(@Observes ShutdownEvent event) throws InterruptedException {
+  /** After the engine's shutdown (which lets running executions finish and hand in their work). */
+  void onShutdown(@Observes @Priority(5_000) ShutdownEvent event) throws InterruptedException {
     awaitIdle(10_000);
     running = false;
     thread.interrupt();

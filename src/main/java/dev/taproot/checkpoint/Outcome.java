@@ -129,6 +129,14 @@ public sealed interface Outcome
     }
   }
 
+  /**
+   * How an attempt ended that the function (or the sandbox around it) reported with {@code code}: a
+   * {@code CANCELLED} is no failure of the function's own.
+   */
+  static Outcome failure(FailureCode code, String message) {
+    return code == FailureCode.CANCELLED ? new Cancelled(message) : new Failed(code, message);
+  }
+
   /** Reads the outcome back from a row's columns; unknown codes read as {@code INTERNAL}. */
   static Outcome of(ExecutionStatus status, String code, String message, String outputDigest) {
     return switch (status) {

@@ -69,6 +69,13 @@ public interface TaprootConfig {
     /** Whether unfinished runs are resumed when the service starts. */
     @WithDefault("true")
     boolean resumeOnStart();
+
+    /**
+     * How long a stopping service (SIGTERM) lets running executions finish; what is still running
+     * then is interrupted and not recorded, so it runs again, as a new attempt, after a restart.
+     */
+    @WithDefault("10s")
+    Duration shutdownGrace();
   }
 
   interface Runs {

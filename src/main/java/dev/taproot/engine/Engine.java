@@ -22,6 +22,7 @@ import dev.taproot.telemetry.LiveRuns;
 import dev.taproot.telemetry.LogContext;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +68,11 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
           });
 
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Duration shutdownGrace;
+
+  /** Set when the service stops: queued attempts are not started any more. */
+  private volatile boolean stopping;
+
   private final AtomicInteger maxInFlight = new AtomicInteger();
 
   private final ExecutionStore executions;
@@ -84,6 +91,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
     this.writer = writer;
     this.runner = runner;
     this.finishedEvents = finishedEvents;
+    this.shutdownGrace = config.engine().shutdownGrace();
     int threads = config.engine().workers().orElse(Runtime.getRuntime().availableProcessors());
     AtomicInteger n = new AtomicInteger();
     this.workers =
@@ -108,10 +116,29 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
     writer.addListener(this);
   }
 
-  void onShutdown(@Observes ShutdownEvent event) {
-    workers.shutdownNow();
+  /**
+   * A graceful stop (SIGTERM): no queued attempt starts any more, running ones get the grace period
+   * to finish and be handed to the writer, which then commits them (its own shutdown observer runs
+   * after this one). An attempt interrupted after the grace period is not recorded: an interruption
+   * is no outcome, and the attempt runs again after a restart.
+   */
+  void onShutdown(@Observes @Priority(SHUTDOWN_ORDER) ShutdownEvent event)
+      throws InterruptedException {
+    stopping = true;
     timer.shutdownNow();
+    workers.shutdown();
+    if (!workers.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+      Log.warnf(
+          "%d execution(s) still running after the %s grace period are interrupted; they run"
+              + " again after a restart",
+          inFlight.get(), shutdownGrace);
+      workers.shutdownNow();
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
+
+  /** Before the checkpoint writer's own shutdown, which flushes what the workers handed it. */
+  static final int SHUTDOWN_ORDER = 100;
 
   /** Starts scheduling a run whose rows are committed; {@code recorded} is empty for a new run. */
   void start(RunContext ctx, Map<ItemRef, RecordedAttempt> recorded) {
@@ -180,14 +207,30 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
 
   // --- Dispatcher --------------------------------------------------------------------------------
 
+  /** While the service stops, ready attempts are left for the restart, which runs them again. */
   @Override
   public void execute(ExecutionTask task) {
-    workers.execute(new Work(task));
+    try {
+      workers.execute(new Work(task));
+    } catch (RejectedExecutionException e) {
+      leftForRestart(e);
+    }
   }
 
   @Override
   public void executeLater(ExecutionTask task, Duration delay) {
-    timer.schedule(() -> execute(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+    try {
+      timer.schedule(() -> execute(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      leftForRestart(e);
+    }
+  }
+
+  /** Only a stopping service refuses work; anything else is a fault the caller must see. */
+  private void leftForRestart(RejectedExecutionException e) {
+    if (!stopping) {
+      throw e;
+    }
   }
 
   @Override
@@ -304,7 +347,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
     @Override
     @SuppressWarnings("checkstyle:IllegalCatch")
     public void run() {
-      if (task.run().cancelled()) {
+      if (stopping || task.run().cancelled()) {
         return;
       }
       int now = inFlight.incrementAndGet();
@@ -325,6 +368,12 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
               task.step().id(),
               task.item().key);
           record = runner.internalFailure(task, e);
+        }
+        if (stopping && record.outcome() instanceof Outcome.Cancelled) {
+          Log.infof(
+              "attempt %s interrupted by the service stopping; it runs again after a restart",
+              record.attempt());
+          return;
         }
         ExecutionLog.finished(record);
         writer.submit(record);

@@ -65,7 +65,8 @@ class CrashRecoveryIT {
         "after-function-returned",
         "before-checkpoint-commit",
         "after-checkpoint-commit",
-        "sigkill"
+        "sigkill",
+        "sigterm"
       })
   void aRunSurvivesACrash(String fault) throws Exception {
     dataDir = Files.createTempDirectory("taproot-crash");
@@ -92,10 +93,14 @@ class CrashRecoveryIT {
     if (fault.equals("sigkill")) {
       Thread.sleep(ThreadLocalRandom.current().nextLong(150, 600));
       first.destroyForcibly();
+    } else if (fault.equals("sigterm")) {
+      // A rolling deploy: the service stops gracefully in the middle of the run.
+      Thread.sleep(ThreadLocalRandom.current().nextLong(150, 600));
+      first.destroy();
     }
     assertTrue(
         first.waitFor(120, java.util.concurrent.TimeUnit.SECONDS),
-        "the service should have crashed at " + fault);
+        "the service should have stopped at " + fault);
     assertFalse(first.isAlive());
     assertEquals(
         "running",
@@ -111,6 +116,14 @@ class CrashRecoveryIT {
     second.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
 
     try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, "")) {
+      assertEquals(
+          0,
+          scalar(
+              c,
+              "SELECT COUNT(*) FROM execution WHERE run_id = '"
+                  + runId
+                  + "' AND error_code = 'CANCELLED'"),
+          "an attempt interrupted by the stop is no outcome: it is not recorded");
       for (String step : List.of("a", "b", "total")) {
         int expected = step.equals("total") ? 1 : ITEMS;
         assertEquals(
@@ -148,7 +161,7 @@ class CrashRecoveryIT {
     cmd.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl);
     cmd.add("-Dquarkus.datasource.username=" + jdbcUser);
     cmd.add("-Dtaproot.bundled.enabled=false");
-    if (fault != null && !fault.equals("sigkill")) {
+    if (fault != null && !fault.equals("sigkill") && !fault.equals("sigterm")) {
       cmd.add("-Dtaproot.fault.point=" + fault);
       cmd.add("-Dtaproot.fault.after=" + (fault.equals("after-function-returned") ? 1500 : 4));
     }
