@@ -201,6 +201,14 @@ public class RunResource {
     return Response.accepted(Map.of("runId", id, "status", RunStatus.CANCELLED.id())).build();
   }
 
+  /** Resumes a cancelled run: every item that did not finish runs, never-started ones included. */
+  @POST
+  @Path("{id}/resume")
+  public Response resume(@PathParam("id") String id) {
+    runs.resume(id);
+    return Response.accepted(Map.of("runId", id, "status", RunStatus.RUNNING.id())).build();
+  }
+
   @GET
   @Path("{id}/steps/{step}/items")
   @Transactional

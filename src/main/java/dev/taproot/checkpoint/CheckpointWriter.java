@@ -33,6 +33,12 @@ public class CheckpointWriter {
 
     /** Attempts whose checkpoint was already committed by someone else: the stored one stays. */
     default void conflicted(List<AttemptConflictException> conflicts) {}
+
+    /**
+     * Run statuses that did not apply: a control action (cancel, redrive) changed the run's
+     * generation since its scheduler made them.
+     */
+    default void superseded(List<RunUpdate> runs) {}
   }
 
   private final AgroalDataSource dataSource;
@@ -145,10 +151,11 @@ public class CheckpointWriter {
       }
     }
     List<AttemptConflictException> conflicts = new ArrayList<>();
+    List<RunUpdate> applied;
     long backoff = 100;
     while (true) {
       try {
-        commit(executions, runs);
+        applied = commit(executions, runs);
         break;
       } catch (SQLException e) {
         if (ExecutionStore.isConflict(e)) {
@@ -166,7 +173,9 @@ public class CheckpointWriter {
     for (AttemptConflictException c : conflicts) {
       Log.warn(c.getMessage());
     }
-    notifyListeners(executions, runs, conflicts);
+    List<RunUpdate> superseded = new ArrayList<>(runs);
+    superseded.removeAll(applied);
+    notifyListeners(executions, applied, conflicts, superseded);
     done.addAndGet(batch.size());
   }
 
@@ -202,12 +211,16 @@ public class CheckpointWriter {
   private void notifyListeners(
       List<ExecutionRecord> executions,
       List<RunUpdate> runs,
-      List<AttemptConflictException> conflicts) {
+      List<AttemptConflictException> conflicts,
+      List<RunUpdate> superseded) {
     for (Listener l : listeners) {
       try {
         l.committed(executions, runs);
         if (!conflicts.isEmpty()) {
           l.conflicted(conflicts);
+        }
+        if (!superseded.isEmpty()) {
+          l.superseded(superseded);
         }
       } catch (RuntimeException e) {
         // Boundary: a listener's bug must not stop the writer; each listener isolates its runs.
@@ -216,7 +229,9 @@ public class CheckpointWriter {
     }
   }
 
-  private void commit(List<ExecutionRecord> executions, List<RunUpdate> runs) throws SQLException {
+  /** Commits one batch; returns the run statuses that applied. */
+  private List<RunUpdate> commit(List<ExecutionRecord> executions, List<RunUpdate> runs)
+      throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       if (dialect == null) {
         dialect = SqlDialect.of(c);
@@ -226,11 +241,12 @@ public class CheckpointWriter {
         List<String> newDigests = writePayloads(c, executions, runs);
         executionStore.insert(c, executions);
         executionStore.insertEdges(c, executions);
-        runStore.update(c, runs);
+        List<RunUpdate> applied = runStore.update(c, runs);
         FaultInjection.reach(FaultInjection.Point.BEFORE_CHECKPOINT_COMMIT);
         c.commit();
         knownPayloads.addAll(newDigests);
         FaultInjection.reach(FaultInjection.Point.AFTER_CHECKPOINT_COMMIT);
+        return applied;
       } catch (SQLException e) {
         c.rollback();
         throw e;

@@ -47,6 +47,9 @@ public class RunEntity extends PanacheEntityBase {
   @Column(name = "span_id")
   public String spanId;
 
+  /** Bumped by every control action that wins; see {@link RunStore}. */
+  public int generation;
+
   /** JSON object {alias: "name@version"} of function overrides from redrives. */
   public String overrides;
 

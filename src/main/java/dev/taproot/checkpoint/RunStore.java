@@ -86,6 +86,7 @@ public class RunStore {
     e.traceId = run.trace().traceId();
     e.spanId = run.trace().spanId();
     e.createdAt = createdAt;
+    e.generation = 1;
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
@@ -126,43 +127,127 @@ public class RunStore {
     }
   }
 
-  /** Records a cancel for a run no instance is scheduling. */
-  public void markCancelled(String runId, Instant at) {
-    QuarkusTransaction.requiringNew()
-        .run(
-            () ->
-                RunEntity.update(
-                    "status = ?1, finishedAt = ?2, errorMessage = ?3 where id = ?4",
-                    RunStatus.CANCELLED.id(),
-                    at,
-                    RunError.CANCELLED_BY_REQUEST.message(),
-                    runId));
-  }
-
-  /** Marks a finished run running again for a redrive, with its function overrides. */
-  public StoredRun reopen(String runId, String overrides) {
+  /**
+   * Cancels a running run, compare-and-set: the run ends cancelled at a new generation, so that
+   * whatever its scheduler writes afterwards no longer applies.
+   *
+   * @return the run as cancelled; empty when it was not running (any more)
+   */
+  public Optional<StoredRun> cancel(String runId, Instant at) {
     return QuarkusTransaction.requiringNew()
         .call(
             () -> {
-              RunEntity.update(
-                  "status = ?1, overrides = ?2, finishedAt = null, errorCode = null,"
-                      + " errorMessage = null, outputDigest = null where id = ?3",
-                  RunStatus.RUNNING.id(),
-                  overrides,
-                  runId);
-              return new StoredRun(RunEntity.<RunEntity>findById(runId));
+              int changed =
+                  RunEntity.update(
+                      "status = ?1, finishedAt = ?2, errorCode = null, errorMessage = ?3,"
+                          + " generation = generation + 1 where id = ?4 and status = ?5",
+                      RunStatus.CANCELLED.id(),
+                      at,
+                      RunError.CANCELLED_BY_REQUEST.message(),
+                      runId,
+                      RunStatus.RUNNING.id());
+              return changed == 0
+                  ? Optional.<StoredRun>empty()
+                  : Optional.of(new StoredRun(RunEntity.<RunEntity>findById(runId)));
             });
   }
 
-  /** Writes runs' new statuses on {@code c}, inside the checkpoint writer's transaction. */
-  void update(Connection c, List<RunUpdate> runs) throws SQLException {
-    if (runs.isEmpty()) {
+  /**
+   * Marks a finished run running again, compare-and-set on the generation it was read at: of two
+   * control actions that read the same generation, one wins. The items a redrive re-executes are
+   * stored in the same transaction, with the attempt each replaces, so that a restart continues the
+   * redrive (see {@link #reruns}).
+   *
+   * @return the reopened run; empty when the run changed since it was read
+   */
+  public Optional<StoredRun> reopen(
+      String runId, int readAt, String overrides, Map<ItemRef, Integer> reruns) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              int changed =
+                  RunEntity.update(
+                      "status = ?1, overrides = ?2, finishedAt = null, errorCode = null,"
+                          + " errorMessage = null, outputDigest = null,"
+                          + " generation = generation + 1"
+                          + " where id = ?3 and generation = ?4 and status <> ?5",
+                      RunStatus.RUNNING.id(),
+                      overrides,
+                      runId,
+                      readAt,
+                      RunStatus.RUNNING.id());
+              if (changed == 0) {
+                return Optional.<StoredRun>empty();
+              }
+              try (Connection c = dataSource.getConnection()) {
+                replaceReruns(c, runId, reruns);
+              } catch (SQLException e) {
+                throw new StoreException("could not store the redrive of run " + runId, e);
+              }
+              return Optional.of(new StoredRun(RunEntity.<RunEntity>findById(runId)));
+            });
+  }
+
+  private static void replaceReruns(Connection c, String runId, Map<ItemRef, Integer> reruns)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM run_rerun WHERE run_id = ?")) {
+      ps.setString(1, runId);
+      ps.executeUpdate();
+    }
+    if (reruns.isEmpty()) {
       return;
     }
     try (PreparedStatement ps =
         c.prepareStatement(
+            "INSERT INTO run_rerun (run_id, step_id, item_key, replaces_attempt)"
+                + " VALUES (?, ?, ?, ?)")) {
+      int n = 0;
+      for (Map.Entry<ItemRef, Integer> r : reruns.entrySet()) {
+        ps.setString(1, runId);
+        ps.setString(2, r.getKey().step());
+        ps.setString(3, r.getKey().key());
+        ps.setInt(4, r.getValue());
+        ps.addBatch();
+        if (++n % 1000 == 0) {
+          ps.executeBatch();
+        }
+      }
+      if (n % 1000 != 0) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  /**
+   * The items the run's latest redrive re-executes, with the attempt each replaces: an item whose
+   * latest attempt is still that one has not run again yet.
+   */
+  public Map<ItemRef, Integer> reruns(String runId) {
+    Map<ItemRef, Integer> out = new java.util.HashMap<>();
+    Jdbc.query(
+        dataSource,
+        "the redrive of run " + runId,
+        "SELECT step_id, item_key, replaces_attempt FROM run_rerun WHERE run_id = ?",
+        List.of(runId),
+        rs ->
+            out.put(
+                new ItemRef(rs.getString("step_id"), rs.getString("item_key")),
+                rs.getInt("replaces_attempt")));
+    return out;
+  }
+
+  /**
+   * Writes runs' new statuses on {@code c}, inside the checkpoint writer's transaction; returns
+   * those that applied (a control action that won since leaves the others without effect).
+   */
+  List<RunUpdate> update(Connection c, List<RunUpdate> runs) throws SQLException {
+    if (runs.isEmpty()) {
+      return List.of();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
             "UPDATE run SET status = ?, output_digest = ?, error_code = ?, error_message = ?,"
-                + " finished_at = ? WHERE id = ?")) {
+                + " finished_at = ? WHERE id = ? AND generation = ?")) {
       for (RunUpdate u : runs) {
         ps.setString(1, u.status().id());
         ps.setString(2, u.output() == null ? null : u.output().digest());
@@ -170,9 +255,17 @@ public class RunStore {
         ps.setString(4, u.error() == null ? null : u.error().message());
         ps.setTimestamp(5, u.finishedAt() == null ? null : Timestamp.from(u.finishedAt()));
         ps.setString(6, u.runId());
+        ps.setInt(7, u.generation());
         ps.addBatch();
       }
-      ps.executeBatch();
+      int[] counts = ps.executeBatch();
+      List<RunUpdate> applied = new ArrayList<>();
+      for (int i = 0; i < runs.size(); i++) {
+        if (counts[i] != 0) {
+          applied.add(runs.get(i));
+        }
+      }
+      return applied;
     }
   }
 

@@ -18,6 +18,7 @@ public final class StoredRun {
   private final RunError error;
   private final SpanRef trace;
   private final String overrides;
+  private final int generation;
   private final Instant createdAt;
   private final Instant finishedAt;
 
@@ -37,6 +38,7 @@ public final class StoredRun {
                 RunError.Code.of(e.errorCode), e.errorMessage == null ? "" : e.errorMessage);
     this.trace = new SpanRef(e.traceId, e.spanId);
     this.overrides = e.overrides;
+    this.generation = e.generation;
     this.createdAt = e.createdAt;
     this.finishedAt = e.finishedAt;
   }
@@ -100,6 +102,14 @@ public final class StoredRun {
   /** JSON object {alias: "name@version"} of function overrides from redrives; null when none. */
   public String overrides() {
     return overrides;
+  }
+
+  /**
+   * Bumped by every control action that wins (redrive, resume, cancel): the scheduler of an older
+   * generation can no longer write the run's status.
+   */
+  public int generation() {
+    return generation;
   }
 
   public Instant createdAt() {

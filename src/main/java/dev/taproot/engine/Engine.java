@@ -16,6 +16,7 @@ import dev.taproot.checkpoint.RunFinished;
 import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.config.TaprootConfig;
+import dev.taproot.error.ConflictException;
 import dev.taproot.telemetry.ExecutionLog;
 import dev.taproot.telemetry.ExecutionTracing;
 import dev.taproot.telemetry.LiveRuns;
@@ -154,7 +155,8 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
     finished.remove(ctx.runId);
     RunState state = new RunState(ctx, this, recorded, rerun, scope);
     if (live.putIfAbsent(ctx.runId, state) != null) {
-      throw new IllegalStateException("run " + ctx.runId + " is already live");
+      throw new ConflictException(
+          "run " + ctx.runId + " is already being scheduled by this service; wait for it to end");
     }
     state.start();
   }
@@ -307,6 +309,14 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
     } catch (RuntimeException e) {
       Log.errorf(e, "scheduling after %s failed inside the engine; the run fails", attempt);
       state.abort("scheduling after " + attempt, e);
+    }
+  }
+
+  /** A control action won meanwhile: the run's scheduler here is dropped, its word is void. */
+  @Override
+  public void superseded(List<RunUpdate> runs) {
+    for (RunUpdate u : runs) {
+      live.remove(u.runId());
     }
   }
 

@@ -2,15 +2,16 @@ package dev.taproot.engine;
 
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.RecordedAttempt;
+import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.checkpoint.RunStore;
 import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.definition.StepDefinition;
 import dev.taproot.definition.WorkflowDefinition;
+import dev.taproot.error.ConflictException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -123,15 +124,13 @@ public class Redrive {
    * items run as new attempts, every other checkpoint is reused. Only the selected items, the
    * recorded items they follow and single-item steps are rebuilt in memory; the rest are counted.
    */
-  public void restart(State state, String overrides, Selection selection) {
+  public void restart(State state, StoredRun run, String overrides, Selection selection) {
     RunContext old;
     try {
       old = state.context.join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
-    StoredRun run = runs.reopen(old.runId, overrides);
-    RunContext ctx = loader.context(run, old.definition, old.input);
     WorkflowDefinition def = old.definition;
     Map<String, Set<String>> rebuilt = new LinkedHashMap<>();
     Map<String, Set<String>> followedKeys = new HashMap<>();
@@ -167,8 +166,29 @@ public class Redrive {
                           step, RecordedRun.Tally.NONE.plus(r, -1), RecordedRun.Tally::plus);
                       recorded.put(r.item(), r);
                     }));
-    Set<ItemRef> rerun = new HashSet<>();
-    selection.keys().forEach((step, keys) -> keys.forEach(k -> rerun.add(new ItemRef(step, k))));
+    Map<ItemRef, Integer> reruns = new HashMap<>();
+    selection
+        .keys()
+        .forEach(
+            (step, keys) ->
+                keys.forEach(
+                    k -> {
+                      RecordedAttempt r = recorded.get(new ItemRef(step, k));
+                      if (r != null) {
+                        reruns.put(r.item(), r.attempt());
+                      }
+                    }));
+    StoredRun reopened =
+        runs.reopen(old.runId, old.generation, overrides, reruns)
+            .orElseThrow(() -> changedMeanwhile(old.runId));
+    if (run.status() == RunStatus.CANCELLED) {
+      // Items a cancel kept from ever running have no checkpoint to count or select: the whole
+      // run is rebuilt, as on a resume, so that they run too and no fan-in sees part of them.
+      RunLoader.Loaded loaded = loader.load(old.runId);
+      engine.start(loaded.context(), loaded.recorded(), loaded.rerun(), null);
+      return;
+    }
+    RunContext ctx = loader.context(reopened, old.definition, old.input);
     Map<ItemRef, RecordedAttempt> followed = new HashMap<>();
     followedKeys.forEach(
         (step, keys) ->
@@ -176,7 +196,15 @@ public class Redrive {
     engine.start(
         ctx,
         recorded,
-        rerun,
+        reruns.keySet(),
         new RedriveScope(selection.keys(), selection.whole(), followed, tallies, state.recorded));
+  }
+
+  static ConflictException changedMeanwhile(String runId) {
+    return new ConflictException(
+        "run "
+            + runId
+            + " changed while this request was prepared: another redrive, resume or cancel won;"
+            + " read the run again and retry if it still applies");
   }
 }

@@ -146,7 +146,7 @@ public class RedriveService {
                           : " at step " + request.from())));
     }
     String overrides = mergeOverrides(run.overrides(), pinned);
-    redrive.restart(state, overrides, selection);
+    redrive.restart(state, run, overrides, selection);
     try (LogContext log = LogContext.run(runId, run.traceId())) {
       Log.infof(
           "run %s redriven: %d executions (%s) with functions %s",

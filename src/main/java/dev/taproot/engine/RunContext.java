@@ -9,6 +9,12 @@ import java.util.Map;
 /** The fixed facts of one run: what it runs, on what, under which trace. */
 final class RunContext {
   final String runId;
+
+  /**
+   * The run's generation this scheduler works for (see {@link dev.taproot.checkpoint.RunUpdate}).
+   */
+  final int generation;
+
   final String workflow;
   final int version;
   final WorkflowDefinition definition;
@@ -26,12 +32,14 @@ final class RunContext {
    */
   RunContext(
       RunRef run,
+      int generation,
       WorkflowDefinition definition,
       JsonNode input,
       boolean ndjson,
       SpanRef trace,
       Map<String, PinnedFunction> functions) {
     this.runId = run.runId();
+    this.generation = generation;
     this.workflow = run.workflow();
     this.version = run.version();
     this.definition = definition;

@@ -17,8 +17,10 @@ import dev.taproot.error.NotFoundException;
 import dev.taproot.function.FunctionRefs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Rebuilds what a run needs in memory from its rows: definition, input, pinned functions,
@@ -39,8 +41,12 @@ public class RunLoader {
     this.runs = runs;
   }
 
-  /** A run's context and the latest attempt of each of its (step, item key). */
-  public record Loaded(RunContext context, Map<ItemRef, RecordedAttempt> recorded) {}
+  /**
+   * A run's context, the latest attempt of each of its items, and the items its latest redrive
+   * selected that have not run again yet.
+   */
+  public record Loaded(
+      RunContext context, Map<ItemRef, RecordedAttempt> recorded, Set<ItemRef> rerun) {}
 
   /**
    * @throws NotFoundException naming the run when there is none
@@ -52,7 +58,18 @@ public class RunLoader {
   }
 
   public Loaded load(String runId) {
-    return new Loaded(context(runId), new RecordedRun(runId, executions).latestOfEveryItem());
+    RunContext context = context(runId);
+    Map<ItemRef, RecordedAttempt> recorded = new RecordedRun(runId, executions).latestOfEveryItem();
+    Set<ItemRef> rerun = new HashSet<>();
+    runs.reruns(runId)
+        .forEach(
+            (item, replaces) -> {
+              RecordedAttempt latest = recorded.get(item);
+              if (latest != null && latest.attempt() == replaces) {
+                rerun.add(item);
+              }
+            });
+    return new Loaded(context, recorded, rerun);
   }
 
   /** What a finished run recorded, read lazily (see {@link RecordedRun}). */
@@ -100,6 +117,7 @@ public class RunLoader {
     }
     return new RunContext(
         new RunRef(run.id(), run.workflow(), run.version()),
+        run.generation(),
         def,
         input,
         run.ndjson(),

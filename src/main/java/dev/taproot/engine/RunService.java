@@ -3,7 +3,10 @@ package dev.taproot.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.NewRun;
 import dev.taproot.checkpoint.Payload;
+import dev.taproot.checkpoint.RunFinished;
+import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.checkpoint.RunStore;
+import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.checkpoint.SpanRef;
 import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.config.TaprootConfig;
@@ -18,6 +21,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -36,6 +40,7 @@ public class RunService {
   private final RunTracing tracing;
   private final TaprootConfig config;
   private final RunEvents events;
+  private final Event<RunFinished> finished;
 
   RunService(
       WorkflowCatalog catalog,
@@ -44,7 +49,9 @@ public class RunService {
       RunStore runs,
       RunTracing tracing,
       TaprootConfig config,
-      RunEvents events) {
+      RunEvents events,
+      Event<RunFinished> finished) {
+    this.finished = finished;
     this.events = events;
     this.catalog = catalog;
     this.engine = engine;
@@ -102,21 +109,56 @@ public class RunService {
     return new StartedRun(runId, run.status().id(), run.traceId());
   }
 
-  /** Cancels a running run; finished checkpoints stay. */
+  /**
+   * Cancels a running run; finished checkpoints stay. The cancel is committed before this returns
+   * (compare-and-set on the run's status), then the scheduler here stops dispatching; what it
+   * writes about the run afterwards no longer applies.
+   */
   public void cancel(String runId) {
     StoredRun run = loader.run(runId);
-    if (run.status().finished()) {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    StoredRun cancelled =
+        runs.cancel(runId, now)
+            .orElseThrow(
+                () ->
+                    new ConflictException(
+                        "run "
+                            + runId
+                            + " already "
+                            + loader.run(runId).status().id()
+                            + "; only a running run can be cancelled"));
+    engine.cancel(runId);
+    try (LogContext log = LogContext.run(runId, run.traceId())) {
+      Log.infof("run %s cancelled", runId);
+    }
+    finished.fire(
+        new RunFinished(
+            RunUpdate.cancelled(runId, cancelled.generation(), now),
+            run.workflow(),
+            run.traceId()));
+  }
+
+  /**
+   * Resumes a cancelled run from its checkpoints: every item that did not finish runs, the items a
+   * cancel kept from ever starting included.
+   */
+  public void resume(String runId) {
+    StoredRun run = loader.run(runId);
+    if (run.status() != RunStatus.CANCELLED) {
       throw new ConflictException(
           "run "
               + runId
-              + " already "
+              + " is "
               + run.status().id()
-              + "; only a running run can be cancelled");
+              + "; only a cancelled run can be resumed (redrive a failed one)");
     }
-    if (!engine.cancel(runId)) {
-      // Not live on this instance (e.g. its resume failed): record the cancel directly.
-      runs.markCancelled(runId, Instant.now());
+    runs.reopen(runId, run.generation(), run.overrides(), runs.reruns(runId))
+        .orElseThrow(() -> Redrive.changedMeanwhile(runId));
+    RunLoader.Loaded loaded = loader.load(runId);
+    try (LogContext log = LogContext.run(runId, run.traceId())) {
+      Log.infof("resuming cancelled run %s from %d checkpoints", runId, loaded.recorded().size());
     }
+    engine.start(loaded.context(), loaded.recorded(), loaded.rerun(), null);
   }
 
   /**
@@ -135,7 +177,7 @@ public class RunService {
         try (LogContext log = LogContext.run(id, loaded.context().traceId)) {
           Log.infof("resuming run %s from %d checkpoints", id, loaded.recorded().size());
         }
-        engine.start(loaded.context(), loaded.recorded());
+        engine.start(loaded.context(), loaded.recorded(), loaded.rerun(), null);
       } catch (RuntimeException e) {
         Log.errorf(e, "could not resume run %s; it stays running until cancelled", id);
       }

@@ -98,7 +98,7 @@ final class RunState {
     }
     cancelled = true;
     finishing = true;
-    dispatcher.finish(RunUpdate.cancelled(ctx.runId, now()));
+    dispatcher.finish(RunUpdate.cancelled(ctx.runId, ctx.generation, now()));
   }
 
   /**
@@ -114,6 +114,7 @@ final class RunState {
     dispatcher.finish(
         RunUpdate.failed(
             ctx.runId,
+            ctx.generation,
             new RunError(RunError.Code.INTERNAL, "engine error while " + what + ": " + e),
             now()));
   }
@@ -313,8 +314,14 @@ final class RunState {
     dispatch(s, state, state.attempt);
   }
 
-  /** Whether a recorded attempt is the item's last word: no retry is left for it. */
+  /**
+   * Whether a recorded attempt is the item's last word: no retry is left for it. An interrupted
+   * attempt ({@code Cancelled}) never is: it did not end, it was stopped.
+   */
   private static boolean finalOutcome(StepState s, Outcome outcome, int attempt) {
+    if (outcome instanceof Outcome.Cancelled) {
+      return false;
+    }
     return !(outcome instanceof Outcome.Failed f)
         || !Retries.retryable(f.code())
         || attempt >= s.def.retry().maxAttempts();

@@ -30,20 +30,22 @@ final class RunVerdict {
     if (!failedSteps.isEmpty()) {
       return RunUpdate.failed(
           ctx.runId,
+          ctx.generation,
           new RunError(
               RunError.Code.STEP_FAILED,
               failedItems + " item(s) failed in step(s) " + String.join(", ", failedSteps)),
           now);
     }
     if (ctx.definition.output() == null) {
-      return RunUpdate.succeeded(ctx.runId, null, now);
+      return RunUpdate.succeeded(ctx.runId, ctx.generation, null, now);
     }
     try {
       return RunUpdate.succeeded(
-          ctx.runId, Payload.of(ctx.definition.output().evaluate(bindings)), now);
+          ctx.runId, ctx.generation, Payload.of(ctx.definition.output().evaluate(bindings)), now);
     } catch (ExpressionException | StoreException | MissingPayloadException e) {
       return RunUpdate.failed(
           ctx.runId,
+          ctx.generation,
           new RunError(
               e instanceof ExpressionException ? RunError.Code.EXPRESSION : RunError.Code.INTERNAL,
               "output: " + e.getMessage()),

@@ -2,6 +2,7 @@ package dev.taproot.telemetry;
 
 import dev.taproot.checkpoint.CheckpointWriter;
 import dev.taproot.checkpoint.ExecutionRecord;
+import dev.taproot.checkpoint.RunFinished;
 import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.checkpoint.Timing;
 import io.micrometer.core.instrument.Counter;
@@ -48,6 +49,11 @@ public class ExecutionMetrics implements CheckpointWriter.Listener {
     registry.gauge("taproot.runs.running", List.of(), engine, LiveRuns::liveRuns);
   }
 
+  /** Every run that ended, by the status it ended with (a cancel included). */
+  void onFinished(@Observes RunFinished finished) {
+    registry.counter("taproot.runs.finished", "status", finished.status().id()).increment();
+  }
+
   @Override
   public void committed(List<ExecutionRecord> records, List<RunUpdate> runs) {
     for (ExecutionRecord r : records) {
@@ -86,9 +92,6 @@ public class ExecutionMetrics implements CheckpointWriter.Listener {
                         .register(registry))
             .record(Duration.ofNanos(timing.queuedMicros() * 1_000));
       }
-    }
-    for (RunUpdate u : runs) {
-      registry.counter("taproot.runs.finished", "status", u.status().id()).increment();
     }
   }
 }

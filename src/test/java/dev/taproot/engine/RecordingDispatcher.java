@@ -78,6 +78,7 @@ final class RecordingDispatcher implements Dispatcher {
     ctx =
         new RunContext(
             new RunRef(RUN_ID, def.name(), 1),
+            1,
             def,
             json(input),
             false,

@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -478,10 +477,22 @@ class SchedulerTest {
   }
 
   @Test
-  @Disabled(
-      "bug: a resumed run takes a recorded Outcome.Cancelled as the item's final outcome"
-          + " (RunState.finalOutcome) and fails the item, though an interrupted attempt is never"
-          + " final (SPEC §5)")
+  void anOutputTheDatabaseLostFailsTheItemThatNeedsItAsInternalAndTheRunGoesOn() {
+    RecordingDispatcher d = pipeline(1, 2);
+    RecordedAttempt a0 = d.recorded("a", "0", 1, new Outcome.Succeeded("sha256:gone"));
+    d.resume(Map.of(a0.item(), a0));
+
+    Outcome b0 = d.recordedOutcome("b", "0");
+    assertInstanceOf(Outcome.Failed.class, b0, "b/0 could not be given its input");
+    assertEquals(FailureCode.INTERNAL, b0.code(), "a database fault, not the function's");
+    assertTrue(b0.message().contains("sha256:gone"), b0.message());
+    assertEquals(List.of("a/1#1"), d.queued(), "the other items go on");
+    d.succeed("a", "1", n(1));
+    d.succeed("b", "1", n(101));
+    assertEquals(RunStatus.FAILED, d.finished().status(), "the run ends; it is not stranded");
+  }
+
+  @Test
   void aResumedRunRunsAgainAnAttemptThatAStopInterrupted() {
     RecordingDispatcher d = new RecordingDispatcher(FAN_IN, items(2));
     RecordedAttempt a0 =

@@ -1,0 +1,207 @@
+package dev.taproot.engine;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taproot.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Control actions that race each other or follow a cancel (SPEC §5): one winner and a 409 for the
+ * other, never a 500; a fan-in never summarises part of its items.
+ */
+@QuarkusTest
+class DurableControlTest {
+  private static final int ITEMS = 300;
+
+  /** check (fails the items asked to) → slow (one by one) → count (a fan-in over slow). */
+  private static String pipeline(String check, String spin, String echo) {
+    String wf = Api.unique("control");
+    Api.submit(
+        """
+        name: %s
+        functions:
+          check: { ref: %s }
+          spin: { ref: %s }
+          echo: { ref: %s }
+        steps:
+          check:
+            function: check
+            forEach: ${{ input.items }}
+            input: ${{ item }}
+          slow:
+            function: spin
+            forEach: ${{ steps.check.items }}
+            input: { n: "${{ item.output.n }}", spin: 300000 }
+          count:
+            function: echo
+            input: { seen: "${{ steps.slow.items.size() }}" }
+        output: ${{ steps.count.output.seen }}
+        """
+            .formatted(wf, check, spin, echo));
+    return wf;
+  }
+
+  private static String items(Set<Integer> failing) {
+    return Api.numberedItems(ITEMS, failing);
+  }
+
+  @Test
+  void aRedriveAfterACancelRunsEveryRecordTheCancelKeptFromRunning() {
+    String checkName = Api.unique("check");
+    String broken = Api.register(checkName, Api.testModule("fail-if"));
+    String fixed = Api.register(checkName, Api.testModule("echo"));
+    String wf =
+        pipeline(
+            broken,
+            Api.register("spin", Api.testModule("spin")),
+            Api.register("echo", Api.testModule("echo")));
+    String run = Api.start(wf, items(Set.of(0)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> Api.count(run, "check", "failed") > 0);
+    given().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+    assertEquals("cancelled", Api.awaitFinished(run).getString("status"));
+    int ranBeforeTheCancel = Api.count(run, "slow", "succeeded");
+    assertTrue(
+        ranBeforeTheCancel < ITEMS - 1,
+        "the cancel must come before the run ended, or this test proves nothing ("
+            + ranBeforeTheCancel
+            + " items of slow ran)");
+
+    given()
+        .contentType("application/json")
+        .body("{\"items\": [\"0\"], \"functions\": {\"check\": \"" + fixed + "\"}}")
+        .when()
+        .post("/api/v1/runs/" + run + "/redrive")
+        .then()
+        .statusCode(202);
+    JsonPath done = Api.awaitFinished(run, Duration.ofSeconds(120));
+    assertEquals("succeeded", done.getString("status"));
+    assertEquals(ITEMS, done.getInt("output"), "the fan-in saw every record, not part of them");
+    assertEquals(ITEMS, Api.count(run, "slow", "succeeded"));
+  }
+
+  @Test
+  void aCancelledRunCanBeResumedAndRunsEveryItemThatDidNotFinish() {
+    String wf =
+        pipeline(
+            Api.register("echo", Api.testModule("echo")),
+            Api.register("spin", Api.testModule("spin")),
+            Api.register("echo", Api.testModule("echo")));
+    String run = Api.start(wf, items(Set.of()));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(5))
+        .until(() -> Api.count(run, "slow", "succeeded") > 0);
+    given().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+    assertEquals("cancelled", Api.awaitFinished(run).getString("status"));
+    assertTrue(Api.count(run, "slow", "succeeded") < ITEMS, "cancelled mid-run");
+    given().post("/api/v1/runs/" + run + "/resume").then().statusCode(202);
+    given().post("/api/v1/runs/" + run + "/resume").then().statusCode(409);
+
+    JsonPath done = Api.awaitFinished(run, Duration.ofSeconds(120));
+    assertEquals("succeeded", done.getString("status"));
+    assertEquals(ITEMS, done.getInt("output"));
+    given().post("/api/v1/runs/" + run + "/resume").then().statusCode(409);
+  }
+
+  @Test
+  void twoRedrivesAtTheSameMomentGiveOneWinnerAndA409() throws Exception {
+    String run = finishedFailedRun();
+    List<Integer> statuses =
+        atOnce(
+            List.of(
+                () -> redrive(run, "{\"items\": \"failed\"}"),
+                () -> redrive(run, "{\"items\": \"failed\"}")));
+    statuses.sort(Integer::compare);
+    assertEquals(List.of(202, 409), statuses);
+    assertEquals("failed", Api.awaitFinished(run).getString("status"));
+    assertEquals(2, Api.item(run, "check", "3").getInt("attempt"), "redriven once, not twice");
+  }
+
+  @Test
+  void aRedriveRacingACancelGivesOneConsistentAnswer() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      String run = finishedFailedRun();
+      List<Integer> statuses =
+          atOnce(
+              List.of(
+                  () -> redrive(run, "{\"items\": \"failed\"}"),
+                  () -> given().post("/api/v1/runs/" + run + "/cancel").statusCode()));
+      int redrive = statuses.get(0);
+      int cancel = statuses.get(1);
+      assertTrue(Set.of(202, 409).contains(redrive), "redrive answered " + redrive);
+      assertTrue(Set.of(202, 409).contains(cancel), "cancel answered " + cancel);
+      String status = Api.awaitFinished(run).getString("status");
+      if (cancel == 202) {
+        assertEquals(202, redrive, "a cancel can only win over a run the redrive restarted");
+        assertEquals("cancelled", status, "the cancel has the last word");
+        await()
+            .during(Duration.ofMillis(300))
+            .atMost(Duration.ofSeconds(2))
+            .until(() -> "cancelled".equals(Api.run(run).getString("status")));
+      } else {
+        assertEquals("failed", status);
+      }
+    }
+  }
+
+  private String finishedFailedRun() {
+    String wf =
+        pipeline(
+            Api.register("fail-if", Api.testModule("fail-if")),
+            Api.register("spin", Api.testModule("spin")),
+            Api.register("echo", Api.testModule("echo")));
+    String run = Api.start(wf, items(Set.of(3)));
+    assertEquals("failed", Api.awaitFinished(run, Duration.ofSeconds(120)).getString("status"));
+    return run;
+  }
+
+  private static int redrive(String run, String body) {
+    return given()
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/runs/" + run + "/redrive")
+        .statusCode();
+  }
+
+  /** Runs the calls as close to the same moment as two threads allow; their answers, in order. */
+  private static List<Integer> atOnce(List<Callable<Integer>> calls) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(calls.size());
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Integer>> futures = new ArrayList<>();
+      for (Callable<Integer> call : calls) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return call.call();
+                }));
+      }
+      go.countDown();
+      List<Integer> out = new ArrayList<>();
+      for (Future<Integer> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
