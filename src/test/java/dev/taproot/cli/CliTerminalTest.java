@@ -57,11 +57,11 @@ class CliTerminalTest {
 
   @Test
   void onATerminalEachStepHasABarRedrawnInPlaceWithRateAndEta() throws Exception {
-    Path input = Files.writeString(dir.resolve("in.json"), Api.numberedItems(6, java.util.Set.of()));
+    Path input =
+        Files.writeString(dir.resolve("in.json"), Api.numberedItems(6, java.util.Set.of()));
     String command =
         Stream.concat(
-                java(),
-                Stream.of("--server", Cli.server(), "run", wf, "--input", input.toString()))
+                java(), Stream.of("--server", Cli.server(), "run", wf, "--input", input.toString()))
             .map(CliTerminalTest::quote)
             .collect(Collectors.joining(" "));
 
@@ -78,7 +78,8 @@ class CliTerminalTest {
 
   @Test
   void intoAPipeItPrintsPlainLinesAndReadsTheServerFromTheEnvironment() throws Exception {
-    Path input = Files.writeString(dir.resolve("in.json"), Api.numberedItems(6, java.util.Set.of()));
+    Path input =
+        Files.writeString(dir.resolve("in.json"), Api.numberedItems(6, java.util.Set.of()));
     List<String> command = new ArrayList<>(java().toList());
     command.addAll(List.of("run", wf, "--input", input.toString()));
 
