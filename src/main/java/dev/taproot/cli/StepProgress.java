@@ -2,14 +2,16 @@ package dev.taproot.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Per-step counts of a run as it goes, with a rate and an ETA measured from what this watcher has
- * seen (the run may have started long before).
+ * Per-step counts of a run as it goes, with a rate and an ETA over the last few seconds this
+ * watcher has seen: the first seconds of a run are slow (modules compile, the JIT warms up), and an
+ * average since the start would keep the ETA too long for the whole run.
  */
 final class StepProgress {
   /** One step at one moment; {@code rate} is items per second, 0 while unknown. */
@@ -25,6 +27,9 @@ final class StepProgress {
       Duration eta) {
 
     String counts() {
+      if (total == 0) {
+        return "waiting";
+      }
       StringBuilder b = new StringBuilder(done + "/" + total);
       if (failed > 0) {
         b.append("  failed ").append(failed);
@@ -48,8 +53,9 @@ final class StepProgress {
 
   // Below this, a rate is mostly noise from the polling interval.
   private static final long MIN_WINDOW_NANOS = 500_000_000L;
+  private static final long WINDOW_NANOS = 5_000_000_000L;
 
-  private final Map<String, Sample> firstSeen = new HashMap<>();
+  private final Map<String, ArrayDeque<Sample>> seen = new HashMap<>();
 
   /** The rows for {@code progress}, the run view's {@code {step: {status: count}}}. */
   List<Row> update(JsonNode progress, long nanos) {
@@ -65,7 +71,13 @@ final class StepProgress {
               int running = c.path("running").asInt();
               int done = succeeded + failed + skipped;
               int total = done + running + c.path("pending").asInt();
-              Sample first = firstSeen.computeIfAbsent(e.getKey(), k -> new Sample(nanos, done));
+              ArrayDeque<Sample> samples =
+                  seen.computeIfAbsent(e.getKey(), k -> new ArrayDeque<>());
+              samples.addLast(new Sample(nanos, done));
+              while (samples.size() > 2 && nanos - samples.getFirst().nanos() > WINDOW_NANOS) {
+                samples.removeFirst();
+              }
+              Sample first = samples.getFirst();
               long window = nanos - first.nanos();
               double rate =
                   window >= MIN_WINDOW_NANOS && done > first.done()
