@@ -69,7 +69,7 @@ final class RedriveCommand extends ServerCommand {
       printSelection(answer);
       out().flush();
     }
-    JsonNode run = new RunWatcher(client(), watch.display(io(), json())).watch(runId);
+    JsonNode run = new RunWatcher(client(), watch.display(io(), json()), io().err()).watch(runId);
     show(run, r -> RunText.print(out(), r));
     return RunWatcher.exitCode(run);
   }

@@ -80,7 +80,7 @@ final class RunCommand extends ServerCommand {
               "run %s of %s started (trace %s)%n",
               runId, workflow, started.path("traceId").asText());
     }
-    JsonNode run = new RunWatcher(client(), watch.display(io(), json())).watch(runId);
+    JsonNode run = new RunWatcher(client(), watch.display(io(), json()), io().err()).watch(runId);
     show(run, r -> RunText.print(out(), r));
     return RunWatcher.exitCode(run);
   }

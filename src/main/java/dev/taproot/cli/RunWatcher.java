@@ -1,6 +1,7 @@
 package dev.taproot.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
 import java.time.Duration;
 
 /** Polls a run until it has finished, showing its progress, and returns its final view. */
@@ -9,14 +10,37 @@ final class RunWatcher {
 
   private final Client client;
   private final ProgressDisplay display;
+  private final PrintWriter err;
 
   /** {@code display} null watches without showing anything (for --output json). */
-  RunWatcher(Client client, ProgressDisplay display) {
+  RunWatcher(Client client, ProgressDisplay display, PrintWriter err) {
     this.client = client;
     this.display = display;
+    this.err = err;
   }
 
   JsonNode watch(String runId) {
+    // Ctrl+C stops the watching, not the run: say so, and how to find it again.
+    Thread hint =
+        new Thread(
+            () -> {
+              err.printf(
+                  "%nstopped watching; run %s goes on: taproot runs show %s%n", runId, runId);
+              err.flush();
+            });
+    Runtime.getRuntime().addShutdownHook(hint);
+    try {
+      return poll(runId);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hint);
+      } catch (IllegalStateException shuttingDown) {
+        // the hint is printing
+      }
+    }
+  }
+
+  private JsonNode poll(String runId) {
     StepProgress progress = new StepProgress();
     long start = System.nanoTime();
     while (true) {

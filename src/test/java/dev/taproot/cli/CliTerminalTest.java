@@ -92,6 +92,38 @@ class CliTerminalTest {
     assertTrue(r.text().contains("failed items: taproot items "), r.text());
   }
 
+  @Test
+  void stoppingTheCommandLineLeavesTheRunGoingAndSaysHowToFindIt() throws Exception {
+    String sleep = Api.register("sleep", Api.testModule("sleep"));
+    String slow = Api.unique("long");
+    Api.submit(
+        """
+        name: %s
+        functions: { nap: { ref: %s } }
+        steps:
+          nap: { function: nap, timeout: 30s }
+        """
+            .formatted(slow, sleep));
+    List<String> command = new ArrayList<>(java().toList());
+    command.addAll(List.of("--server", Cli.server(), "run", slow));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+    String first = out.readLine();
+    assertTrue(first.matches("run \\S+ of " + slow + " started .*"), first);
+    String runId = first.split(" ")[1];
+
+    // SIGTERM, as Ctrl+C or a CI timeout would stop it (Process.destroy would close the pipe too)
+    new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+
+    String rest = out.lines().collect(Collectors.joining("\n"));
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertTrue(
+        rest.contains("stopped watching; run " + runId + " goes on: taproot runs show " + runId),
+        rest);
+    assertEquals("running", Api.run(runId).getString("status"));
+    assertEquals(0, Cli.run("runs", "cancel", runId).exit());
+  }
+
   private record Output(int exit, String text) {}
 
   private static Output exec(List<String> command, Map<String, String> env) throws Exception {
