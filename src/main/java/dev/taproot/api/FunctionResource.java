@@ -19,10 +19,20 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Function registry endpoints (SPEC §4). */
 @Path("/api/v1/functions")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "functions")
 public class FunctionResource {
   private final FunctionRegistry registry;
   private final TaprootConfig config;
@@ -42,9 +52,54 @@ public class FunctionResource {
 
   @PUT
   @Path("{name}")
+  @Operation(
+      summary = "Register a module as the next version of a function",
+      description =
+          "Validates the module (it must parse, and a wasi module must export _start) and stores"
+              + " it under its sha-256 digest. A module with the digest of an existing version of"
+              + " this name returns that version with 200 instead of creating one.")
+  @RequestBody(
+      required = true,
+      content = {
+        @Content(
+            mediaType = "application/wasm",
+            schema = @Schema(type = SchemaType.STRING, format = "binary")),
+        @Content(
+            mediaType = MediaType.APPLICATION_OCTET_STREAM,
+            schema = @Schema(type = SchemaType.STRING, format = "binary"))
+      })
+  @APIResponse(
+      responseCode = "201",
+      description = "A new version",
+      content =
+          @Content(
+              schema = @Schema(implementation = Registered.class),
+              examples =
+                  @ExampleObject(
+                      name = "registered",
+                      value =
+                          "{\"name\": \"parse-order\", \"version\": 2, \"digest\":"
+                              + " \"sha256:4bb1cccc4809ce337005b9d11d216d41b1088c5ebaf5b1df1e1e9723d3b3cf65\","
+                              + " \"abi\": \"wasi\", \"exports\": [\"_start\", \"memory\"],"
+                              + " \"size\": 20931}")))
+  @APIResponse(
+      responseCode = "200",
+      description = "The same module was registered before: its existing version",
+      content = @Content(schema = @Schema(implementation = Registered.class)))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "413", ref = "TooLarge")
+  @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+  @APIResponse(responseCode = "422", ref = "Unprocessable")
   @Consumes({"application/wasm", MediaType.APPLICATION_OCTET_STREAM})
   public Response register(
-      @PathParam("name") String name, @QueryParam("abi") String abi, InputStream body)
+      @Parameter(description = "The function's name, e.g. parse-order") @PathParam("name")
+          String name,
+      @Parameter(
+              description = "wasi (a WASI command module, the default) or extism (a plug-in)",
+              schema = @Schema(enumeration = {"wasi", "extism"}))
+          @QueryParam("abi")
+          String abi,
+      InputStream body)
       throws IOException {
     long max = config.functions().maxModuleSize().asLongValue();
     byte[] module = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
@@ -61,12 +116,18 @@ public class FunctionResource {
   }
 
   @GET
+  @Operation(summary = "Every function with its versions")
+  @APIResponse(responseCode = "200", description = "The functions, by name")
   public List<FunctionView> list() {
     return registry.names().stream().map(this::view).toList();
   }
 
   @GET
   @Path("{name}")
+  @Operation(summary = "One function with every version")
+  @APIResponse(responseCode = "200", description = "The function")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public FunctionView get(@PathParam("name") String name) {
     return view(name);
   }

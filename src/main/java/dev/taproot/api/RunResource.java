@@ -33,10 +33,18 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Runs, their progress and their checkpoints (SPEC §4). */
 @Path("/api/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "runs")
 public class RunResource {
   private final RunService runs;
   private final RunLoader loader;
@@ -141,9 +149,16 @@ public class RunResource {
 
   @GET
   @Transactional
+  @Operation(summary = "Runs, newest first, paged")
+  @APIResponse(responseCode = "200", description = "A page of runs")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
   public PageView<RunSummary> list(
-      @QueryParam("workflow") String workflow,
-      @QueryParam("status") String status,
+      @Parameter(description = "Only this workflow's runs") @QueryParam("workflow") String workflow,
+      @Parameter(
+              description = "Only runs with this status",
+              schema = @Schema(enumeration = {"running", "succeeded", "failed", "cancelled"}))
+          @QueryParam("status")
+          String status,
       @QueryParam("page") String page,
       @QueryParam("size") String size) {
     int p = Paging.page(page);
@@ -173,6 +188,13 @@ public class RunResource {
   @GET
   @Path("{id}")
   @Transactional
+  @Operation(
+      summary = "A run: status, counts per step, output or error, trace id",
+      description =
+          "progress maps each step to its pending, running, succeeded, failed and"
+              + " skipped counts.")
+  @APIResponse(responseCode = "200", description = "The run")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public RunView get(@PathParam("id") String id) {
     StoredRun r = loader.run(id);
     Map<String, Map<String, Integer>> counts = progress.of(r);
@@ -196,6 +218,18 @@ public class RunResource {
 
   @POST
   @Path("{id}/cancel")
+  @Operation(summary = "Stop a run; finished checkpoints stay, and it can be redriven")
+  @APIResponse(
+      responseCode = "202",
+      description = "Cancelled",
+      content =
+          @Content(
+              examples =
+                  @ExampleObject(
+                      name = "cancelled",
+                      value = "{\"runId\": \"0b4c7e8e-…\", \"status\": \"cancelled\"}")))
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "409", ref = "Conflict")
   public Response cancel(@PathParam("id") String id) {
     runs.cancel(id);
     return Response.accepted(Map.of("runId", id, "status", RunStatus.CANCELLED.id())).build();
@@ -204,6 +238,21 @@ public class RunResource {
   /** Resumes a cancelled run: every item that did not finish runs, never-started ones included. */
   @POST
   @Path("{id}/resume")
+  @Operation(
+      summary =
+          "Resume a cancelled run: every item that did not finish runs, those the cancel kept"
+              + " from starting included")
+  @APIResponse(
+      responseCode = "202",
+      description = "Running again",
+      content =
+          @Content(
+              examples =
+                  @ExampleObject(
+                      name = "resumed",
+                      value = "{\"runId\": \"0b4c7e8e-…\", \"status\": \"running\"}")))
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "409", ref = "Conflict")
   public Response resume(@PathParam("id") String id) {
     runs.resume(id);
     return Response.accepted(Map.of("runId", id, "status", RunStatus.RUNNING.id())).build();
@@ -212,10 +261,19 @@ public class RunResource {
   @GET
   @Path("{id}/steps/{step}/items")
   @Transactional
+  @Operation(summary = "The executions of a step, in item-key order, paged")
+  @APIResponse(responseCode = "200", description = "A page of items (latest attempt of each)")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public PageView<ItemSummary> items(
       @PathParam("id") String id,
       @PathParam("step") String step,
-      @QueryParam("status") String status,
+      @Parameter(
+              description = "Only items with this status",
+              schema =
+                  @Schema(enumeration = {"pending", "running", "succeeded", "failed", "skipped"}))
+          @QueryParam("status")
+          String status,
       @QueryParam("page") String page,
       @QueryParam("size") String size) {
     checkStep(loader.run(id), step);
@@ -241,6 +299,13 @@ public class RunResource {
   @GET
   @Path("{id}/steps/{step}/items/{key}")
   @Transactional
+  @Operation(
+      summary = "One checkpoint",
+      description =
+          "Input, output, error, logs, function digest, seed, timings and trace ids of"
+              + " the latest attempt, and every attempt.")
+  @APIResponse(responseCode = "200", description = "The checkpoint")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public CheckpointView item(
       @PathParam("id") String id, @PathParam("step") String step, @PathParam("key") String key) {
     checkStep(loader.run(id), step);

@@ -21,10 +21,20 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Lineage, origin search, replay and redrive (SPEC §4): finding bad data and fixing its run. */
 @Path("/api/v1/runs")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "trace-back")
 public class TraceBackResource {
   private final RunLoader loader;
   private final LineageService lineage;
@@ -47,12 +57,26 @@ public class TraceBackResource {
 
   @GET
   @Path("{id}/steps/{step}/items/{key}/lineage")
+  @Operation(
+      summary = "The lineage graph of a checkpoint",
+      description =
+          "Upstream back to the run input record, or downstream to the run output;"
+              + " edges carry the path of the value consumed.")
+  @APIResponse(responseCode = "200", description = "Nodes and edges")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public LineageGraph lineage(
       @PathParam("id") String id,
       @PathParam("step") String step,
       @PathParam("key") String key,
-      @QueryParam("direction") String direction,
-      @QueryParam("values") String values) {
+      @Parameter(schema = @Schema(enumeration = {"upstream", "downstream"}))
+          @QueryParam("direction")
+          String direction,
+      @Parameter(
+              description = "Include the values (default true)",
+              schema = @Schema(type = SchemaType.BOOLEAN))
+          @QueryParam("values")
+          String values) {
     return lineage.graph(
         run(id),
         step,
@@ -64,6 +88,26 @@ public class TraceBackResource {
   @POST
   @Path("{id}/steps/{step}/items/{key}/origin")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Find where bad data started",
+      description =
+          "Walks upstream and returns the earliest value (input or output of which step"
+              + " and item, or the run input record) that fails the assertion, with the chain leading"
+              + " to it. No body: the step's contract.input.")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples = {
+                @ExampleObject(name = "cel", value = "{\"assert\": \"value.qty >= 1\"}"),
+                @ExampleObject(
+                    name = "schema",
+                    value = "{\"schema\": {\"type\": \"object\", \"required\": [\"qty\"]}}")
+              }))
+  @APIResponse(responseCode = "200", description = "The origin (found false: none fails)")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "422", ref = "Unprocessable")
   public OriginSearch.Answer origin(
       @PathParam("id") String id,
       @PathParam("step") String step,
@@ -76,6 +120,25 @@ public class TraceBackResource {
   @POST
   @Path("{id}/steps/{step}/items/{key}/replay")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Dry-run a checkpoint again; changes nothing",
+      description =
+          "On the recorded input (or the given one) with the recorded seed and clock,"
+              + " with the recorded function (or another ref); identical says whether it matches.")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples = {
+                @ExampleObject(
+                    name = "fixed function",
+                    value = "{\"function\": \"parse-order@2\"}"),
+                @ExampleObject(name = "edited input", value = "{\"input\": {\"row\": \"1,ACME\"}}")
+              }))
+  @APIResponse(responseCode = "200", description = "What the replay produced, with a JSON diff")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "422", ref = "Unprocessable")
   public ReplayService.Result replay(
       @PathParam("id") String id,
       @PathParam("step") String step,
@@ -90,6 +153,32 @@ public class TraceBackResource {
   @POST
   @Path("{id}/redrive")
   @Consumes(MediaType.APPLICATION_JSON)
+  @Operation(
+      summary = "Re-execute failed or chosen items as new attempts",
+      description =
+          "From each item's first failed or skipped step, or from step 'from', then"
+              + " downstream; optionally with other function versions. Every other checkpoint is"
+              + " reused.")
+  @RequestBody(
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              examples = {
+                @ExampleObject(name = "failed", value = "{}"),
+                @ExampleObject(
+                    name = "fix upstream",
+                    value =
+                        "{\"items\": [\"1041\"], \"from\": \"parse\", \"functions\": {\"parse\":"
+                            + " \"parse-order@2\"}}")
+              }))
+  @APIResponse(
+      responseCode = "202",
+      description = "What runs again, as step/key",
+      content = @Content(schema = @Schema(implementation = RedriveService.Result.class)))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "409", ref = "Conflict")
+  @APIResponse(responseCode = "422", ref = "Unprocessable")
   public Response redrive(@PathParam("id") String id, JsonNode body) {
     return Response.accepted(redrives.redrive(id, RedriveService.parse(body))).build();
   }
