@@ -20,6 +20,7 @@ import dev.taproot.function.FunctionRefs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Dry runs of a recorded execution: the same input (or an edited one), the recorded clock, seed and
@@ -116,10 +117,7 @@ public class ReplayService {
             recorded.guest().seed());
     Outcome outcome = replayed.outcome();
     JsonNode output = replayed.output() == null ? null : replayed.output().value();
-    boolean identical =
-        replayed.output() != null
-            && recordedDigest != null
-            && replayed.output().digest().equals(recordedDigest);
+    boolean identical = identical(recorded, replayed);
     return new Result(
         run.id(),
         step,
@@ -138,6 +136,26 @@ public class ReplayService {
         recordedOutput,
         identical,
         JsonDiff.diff(recordedOutput, output));
+  }
+
+  /**
+   * The same output for a recorded success; for a recorded failure, the same code, message and logs
+   * (SPEC §4).
+   */
+  private static boolean identical(Checkpoint recorded, ExecutionRunner.Attempted replayed) {
+    Outcome was = recorded.outcome();
+    Outcome now = replayed.outcome();
+    if (was instanceof Outcome.Succeeded s) {
+      return now instanceof Outcome.Succeeded n && n.outputDigest().equals(s.outputDigest());
+    }
+    return was.status() == now.status()
+        && was.code() == now.code()
+        && Objects.equals(was.message(), now.message())
+        && Objects.equals(logs(recorded.guest().logs()), logs(replayed.logs()));
+  }
+
+  private static String logs(String logs) {
+    return logs == null ? "" : logs;
   }
 
   private static PinnedFunction override(FunctionAlias alias, String ref) {

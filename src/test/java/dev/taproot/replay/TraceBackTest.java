@@ -337,6 +337,17 @@ class TraceBackTest {
     String run = Api.start(wf, "{\"fail\": true, \"n\": 7}");
     assertEquals("failed", Api.awaitFinished(run).getString("status"));
 
+    // the same function fails the same way: that is identical too (SPEC §4)
+    given()
+        .contentType(ContentType.JSON)
+        .body("{}")
+        .when()
+        .post("/api/v1/runs/" + run + "/steps/check/items/0/replay")
+        .then()
+        .statusCode(200)
+        .body("status", org.hamcrest.Matchers.equalTo("failed"))
+        .body("errorCode", org.hamcrest.Matchers.equalTo("EXIT"))
+        .body("identical", org.hamcrest.Matchers.is(true));
     given()
         .contentType(ContentType.JSON)
         .body("{\"function\": \"" + v2 + "\"}")
@@ -347,6 +358,7 @@ class TraceBackTest {
         .body("status", org.hamcrest.Matchers.equalTo("succeeded"))
         .body("output.n", org.hamcrest.Matchers.equalTo(7))
         .body("recordedStatus", org.hamcrest.Matchers.equalTo("failed"))
+        .body("identical", org.hamcrest.Matchers.is(false))
         .body("diff[0].op", org.hamcrest.Matchers.equalTo("add"));
     given()
         .contentType(ContentType.JSON)
