@@ -17,6 +17,7 @@ import dev.taproot.function.runtime.InstantiationObserver;
 import dev.taproot.function.runtime.InvalidModuleException;
 import dev.taproot.function.runtime.Invocation;
 import dev.taproot.function.runtime.Limits;
+import dev.taproot.function.runtime.MemoryMode;
 import dev.taproot.function.runtime.WasmRuntime;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -56,10 +58,11 @@ import java.util.stream.Stream;
  * set-up time (what {@link InstantiationObserver} reports: instance, memory, data segments, before
  * {@code _start}), median of the timed compiled calls.
  *
- * <p>System properties: bench.modules (a regex; only modules whose name matches, default all),
- * bench.calls (timed calls per module and engine, default 2000), bench.warmup
- * (untimed calls per module and engine first, default 1000), bench.budget.seconds (cap per
- * measurement, default 20; the interpreter can be slow).
+ * <p>System properties: bench.memory (the {@link MemoryMode}, default {@link MemoryMode#DEFAULT}),
+ * bench.modules (a regex; only modules whose name matches, default all), bench.calls (timed calls
+ * per module and engine, default 2000), bench.warmup (untimed calls per module and engine first,
+ * default 1000), bench.budget.seconds (cap per measurement, default 20; the interpreter can be
+ * slow).
  */
 public final class RuntimeBench {
 
@@ -81,6 +84,8 @@ public final class RuntimeBench {
   private static final int WARMUP = Integer.getInteger("bench.warmup", 1000);
   private static final Duration BUDGET =
       Duration.ofSeconds(Integer.getInteger("bench.budget.seconds", 20));
+  private static final MemoryMode MEMORY_MODE =
+      MemoryMode.valueOf(System.getProperty("bench.memory", MemoryMode.DEFAULT.name()));
   private static final Pattern ONLY = Pattern.compile(System.getProperty("bench.modules", ".*"));
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -142,20 +147,23 @@ public final class RuntimeBench {
     }
     System.out.printf(
         Locale.ROOT,
-        "Java %s (%s), %d cores, max heap %d MiB; %d timed calls after %d warm-up calls%n%n",
+        "Java %s (%s), %d cores, max heap %d MiB; %d timed calls after %d warm-up calls;"
+            + " memory mode %s%n%n",
         System.getProperty("java.version"),
         ManagementFactory.getRuntimeMXBean().getVmName(),
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20,
         CALLS,
-        WARMUP);
+        WARMUP,
+        MEMORY_MODE);
     InstantiationObserver setup =
         (function, took) -> {
           if (recording) {
             SETUP.add(took.toNanos());
           }
         };
-    try (WasmRuntime runtime = new WasmRuntime(WasmRuntime.DEFAULT_CACHE_ENTRIES, setup)) {
+    try (WasmRuntime runtime =
+        new WasmRuntime(WasmRuntime.DEFAULT_CACHE_ENTRIES, setup, MEMORY_MODE)) {
       for (Module module : modules) {
         measureCompile(runtime, module);
       }
@@ -349,32 +357,34 @@ public final class RuntimeBench {
         System.out.println(cells(row));
         continue;
       }
-      String pages = initialPages(m);
-      String engine = m.compiled.engine().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-      String compile = ms(m.compileMs[0]) + " / " + ms(median(m.compileMs));
-      if (!m.timed()) {
-        System.out.println(
-            cells(
-                m.name, size, pages, engine, ms(m.validateMs), compile, m.outcome, "—", "—", "—",
-                "—", "—", "—", "—"));
-        continue;
+      List<String> row =
+          new ArrayList<>(
+              List.of(
+                  m.name,
+                  size,
+                  initialPages(m),
+                  m.compiled.engine().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                  ms(m.validateMs),
+                  ms(m.compileMs[0]) + " / " + ms(median(m.compileMs)),
+                  m.outcome));
+      if (m.timed()) {
+        row.addAll(
+            List.of(
+                m.setup.format(),
+                m.fast.format(),
+                m.slow.format(),
+                String.format(Locale.ROOT, "%.1f", m.slow.median() / m.fast.median()),
+                m.naive.format(),
+                String.format(Locale.ROOT, "%.1f", m.naive.median() / m.fast.median()),
+                m.fast.collections()
+                    + " / "
+                    + m.slow.collections()
+                    + " / "
+                    + m.naive.collections()));
+      } else {
+        row.addAll(Collections.nCopies(7, "—"));
       }
-      System.out.println(
-          cells(
-              m.name,
-              size,
-              pages,
-              engine,
-              ms(m.validateMs),
-              compile,
-              m.outcome,
-              m.setup.format(),
-              m.fast.format(),
-              m.slow.format(),
-              String.format(Locale.ROOT, "%.1f", m.slow.median() / m.fast.median()),
-              m.naive.format(),
-              String.format(Locale.ROOT, "%.1f", m.naive.median() / m.fast.median()),
-              m.fast.collections() + " / " + m.slow.collections() + " / " + m.naive.collections()));
+      System.out.println(cells(row.toArray(String[]::new)));
     }
   }
 
