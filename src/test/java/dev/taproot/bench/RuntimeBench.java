@@ -59,6 +59,7 @@ import java.util.stream.Stream;
  * {@code _start}), median of the timed compiled calls.
  *
  * <p>System properties: bench.memory (the {@link MemoryMode}, default {@link MemoryMode#DEFAULT}),
+ * bench.interpreted (false skips the interpreter, for quick comparisons of the compiled runtime),
  * bench.modules (a regex; only modules whose name matches, default all), bench.calls (timed calls
  * per module and engine, default 2000), bench.warmup (untimed calls per module and engine first,
  * default 1000), bench.budget.seconds (cap per measurement, default 20; the interpreter can be
@@ -86,6 +87,8 @@ public final class RuntimeBench {
       Duration.ofSeconds(Integer.getInteger("bench.budget.seconds", 20));
   private static final MemoryMode MEMORY_MODE =
       MemoryMode.valueOf(System.getProperty("bench.memory", MemoryMode.DEFAULT.name()));
+  private static final boolean INTERPRETED =
+      Boolean.parseBoolean(System.getProperty("bench.interpreted", "true"));
   private static final Pattern ONLY = Pattern.compile(System.getProperty("bench.modules", ".*"));
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -228,7 +231,9 @@ public final class RuntimeBench {
     module.naiveModule = Parser.parse(module.wasm);
     module.naiveMachines = MachineFactoryCompiler.compile(module.naiveModule);
     warmUp(runtime, module.compiled, module.invocation);
-    warmUp(runtime, module.interpreted, module.invocation);
+    if (INTERPRETED) {
+      warmUp(runtime, module.interpreted, module.invocation);
+    }
     long deadline = System.nanoTime() + BUDGET.toNanos();
     for (int i = 0; i < WARMUP && System.nanoTime() < deadline; i++) {
       naiveCall(module);
@@ -276,16 +281,18 @@ public final class RuntimeBench {
     Samples naive = new Samples();
     SETUP.count = 0;
     long deadline = System.nanoTime() + 2 * BUDGET.toNanos();
-    while ((fast.count < CALLS || slow.count < CALLS)
+    while ((fast.count < CALLS || (INTERPRETED && slow.count < CALLS))
         && (fast.count < ROUND || System.nanoTime() < deadline)) {
       recording = true;
       fast.time(runtime, module.compiled, module.invocation, ROUND);
       recording = false;
-      slow.time(runtime, module.interpreted, module.invocation, ROUND);
+      if (INTERPRETED) {
+        slow.time(runtime, module.interpreted, module.invocation, ROUND);
+      }
       naive.timeNaive(module, ROUND);
     }
     module.fast = fast.latency();
-    module.slow = slow.latency();
+    module.slow = INTERPRETED ? slow.latency() : null;
     module.naive = naive.latency();
     module.setup = SETUP.latency();
   }
@@ -372,13 +379,15 @@ public final class RuntimeBench {
             List.of(
                 m.setup.format(),
                 m.fast.format(),
-                m.slow.format(),
-                String.format(Locale.ROOT, "%.1f", m.slow.median() / m.fast.median()),
+                m.slow == null ? "—" : m.slow.format(),
+                m.slow == null
+                    ? "—"
+                    : String.format(Locale.ROOT, "%.1f", m.slow.median() / m.fast.median()),
                 m.naive.format(),
                 String.format(Locale.ROOT, "%.1f", m.naive.median() / m.fast.median()),
                 m.fast.collections()
                     + " / "
-                    + m.slow.collections()
+                    + (m.slow == null ? "—" : m.slow.collections())
                     + " / "
                     + m.naive.collections()));
       } else {

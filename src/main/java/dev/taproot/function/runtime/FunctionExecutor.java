@@ -17,19 +17,19 @@ final class FunctionExecutor {
   private final Verdicts verdicts;
   private final InstantiationObserver observer;
   private final MemoryMode memoryMode;
-  private final PagePool pages;
+  private final ChunkPool chunks;
 
   FunctionExecutor(
       Watchdog watchdog,
       JsonOutput json,
       InstantiationObserver observer,
       MemoryMode memoryMode,
-      PagePool pages) {
+      ChunkPool chunks) {
     this.watchdog = watchdog;
     this.verdicts = new Verdicts(json);
     this.observer = observer;
     this.memoryMode = memoryMode;
-    this.pages = pages;
+    this.chunks = chunks;
   }
 
   ExecutionResult execute(CompiledFunction function, Invocation invocation) {
@@ -43,7 +43,7 @@ final class FunctionExecutor {
     }
     try (WasiSandbox sandbox = new WasiSandbox(invocation)) {
       MemoryGuard memory =
-          new MemoryGuard(invocation.limits(), function.memory(), memoryMode, pages, sandbox);
+          new MemoryGuard(invocation.limits(), function.memory(), memoryMode, chunks, sandbox);
       Throwable failure = null;
       boolean timedOut;
       Watchdog.Deadline deadline = watchdog.start(invocation.limits().timeout());

@@ -18,18 +18,26 @@ import java.util.Arrays;
  * One execution's linear memory, started from its module's {@link MemoryImage} instead of being
  * allocated, zeroed and filled from the data segments again.
  *
- * <p>Pages are separate arrays. The page table is exactly as long as the memory, so an index past
- * it is an out-of-bounds access, and a null entry is a page not yet copied from the image ({@link
- * MemoryMode#LAZY}); the null check that finds it is the one the JVM would make anyway. The memory
- * limit is enforced in {@link #grow} alone: loads and stores check nothing but the page table.
+ * <p>The memory is held in {@link #CHUNK}-byte chunks, separate arrays: smaller than a Wasm page so
+ * that {@link MemoryMode#LAZY} copies only what a guest touches (a small C guest touches a few KiB
+ * of its stack, data and heap, not whole 64 KiB pages). The chunk table is exactly as long as the
+ * memory, so an index past it is an out-of-bounds access, and a null entry is a chunk not yet
+ * copied from the image; the null check that finds it is the one the JVM would make anyway. The
+ * memory limit is enforced in {@link #grow} alone: loads and stores check nothing but the chunk
+ * table.
  *
  * <p>Not for shared memories (no atomics across threads): the image is only prepared for unshared
  * ones.
  */
 final class LinearMemory implements ExecutionMemory {
 
-  private static final int SHIFT = 16;
-  private static final int MASK = PAGE_SIZE - 1;
+  /** Bytes per chunk: 4 KiB, the host's page size too. */
+  static final int CHUNK = 4096;
+
+  static final int CHUNKS_PER_PAGE = PAGE_SIZE / CHUNK;
+
+  private static final int SHIFT = Integer.numberOfTrailingZeros(CHUNK);
+  private static final int MASK = CHUNK - 1;
 
   private static final VarHandle SHORT =
       MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -44,14 +52,14 @@ final class LinearMemory implements ExecutionMemory {
 
   private final MemoryImage image;
   private final MemoryMode mode;
-  private final PagePool pool;
+  private final ChunkPool pool;
   private final int maximumPages;
   private final MemoryGuard guard;
   private final WasiSandbox sandbox;
 
-  private byte[][] pages;
+  private byte[][] chunks;
 
-  /** Whether pages not yet materialised come from the image (after initialize) or are zeros. */
+  /** Whether chunks not yet materialised come from the image (after initialize) or are zeros. */
   private boolean imaged;
 
   private DataSegment[] segments;
@@ -59,7 +67,7 @@ final class LinearMemory implements ExecutionMemory {
   LinearMemory(
       MemoryImage image,
       MemoryMode mode,
-      PagePool pool,
+      ChunkPool pool,
       int maximumPages,
       MemoryGuard guard,
       WasiSandbox sandbox) {
@@ -69,7 +77,7 @@ final class LinearMemory implements ExecutionMemory {
     this.maximumPages = maximumPages;
     this.guard = guard;
     this.sandbox = sandbox;
-    this.pages = new byte[image.initialPages()][];
+    this.chunks = new byte[image.chunks()][];
   }
 
   @Override
@@ -79,7 +87,7 @@ final class LinearMemory implements ExecutionMemory {
 
   @Override
   public int pages() {
-    return pages.length;
+    return chunks.length / CHUNKS_PER_PAGE;
   }
 
   @Override
@@ -99,16 +107,17 @@ final class LinearMemory implements ExecutionMemory {
 
   @Override
   public int grow(int delta) {
-    int previous = pages.length;
+    int previous = pages();
     long wanted = previous + Integer.toUnsignedLong(delta);
     if (wanted > maximumPages) {
       guard.refused(previous, delta, image.declared().maximumPages());
       return -1;
     }
-    pages = Arrays.copyOf(pages, (int) wanted);
+    int first = chunks.length;
+    chunks = Arrays.copyOf(chunks, (int) wanted * CHUNKS_PER_PAGE);
     if (mode != MemoryMode.LAZY) {
-      for (int i = previous; i < pages.length; i++) {
-        pages[i] = zeroPage();
+      for (int i = first; i < chunks.length; i++) {
+        chunks[i] = materialise(i);
       }
     }
     return previous;
@@ -130,8 +139,8 @@ final class LinearMemory implements ExecutionMemory {
     if (!imaged && memoryIndex == 0 && untouched() && image.holds(dataSegments)) {
       imaged = true;
       if (mode != MemoryMode.LAZY) {
-        for (int i = 0; i < pages.length; i++) {
-          pages[i] = materialise(i);
+        for (int i = 0; i < chunks.length; i++) {
+          chunks[i] = materialise(i);
         }
       }
       return;
@@ -164,9 +173,9 @@ final class LinearMemory implements ExecutionMemory {
   @Override
   public void zero() {
     imaged = false;
-    for (int i = 0; i < pages.length; i++) {
-      if (pages[i] != null) {
-        Arrays.fill(pages[i], (byte) 0);
+    for (byte[] chunk : chunks) {
+      if (chunk != null) {
+        Arrays.fill(chunk, (byte) 0);
       }
     }
   }
@@ -174,32 +183,32 @@ final class LinearMemory implements ExecutionMemory {
   @Override
   public void release() {
     if (mode == MemoryMode.POOLED) {
-      for (byte[] page : pages) {
-        if (page != null) {
-          pool.give(page);
+      for (byte[] chunk : chunks) {
+        if (chunk != null) {
+          pool.give(chunk);
         }
       }
     }
-    pages = new byte[0][];
+    chunks = new byte[0][];
   }
 
-  // ---- loads and stores: one page lookup, a slow path only across a page boundary ----
+  // ---- loads and stores: one chunk lookup, a slow path only across a chunk boundary ----
 
   @Override
   public byte read(int addr) {
-    return page(addr, 1)[addr & MASK];
+    return chunk(addr, 1)[addr & MASK];
   }
 
   @Override
   public void writeByte(int addr, byte value) {
-    page(addr, 1)[addr & MASK] = value;
+    chunk(addr, 1)[addr & MASK] = value;
   }
 
   @Override
   public short readShort(int addr) {
     int off = addr & MASK;
-    if (off <= PAGE_SIZE - 2) {
-      return (short) SHORT.get(page(addr, 2), off);
+    if (off <= CHUNK - 2) {
+      return (short) SHORT.get(chunk(addr, 2), off);
     }
     return (short) readAcross(addr, 2);
   }
@@ -212,8 +221,8 @@ final class LinearMemory implements ExecutionMemory {
   @Override
   public void writeShort(int addr, short value) {
     int off = addr & MASK;
-    if (off <= PAGE_SIZE - 2) {
-      SHORT.set(page(addr, 2), off, value);
+    if (off <= CHUNK - 2) {
+      SHORT.set(chunk(addr, 2), off, value);
     } else {
       writeAcross(addr, value, 2);
     }
@@ -222,8 +231,8 @@ final class LinearMemory implements ExecutionMemory {
   @Override
   public int readInt(int addr) {
     int off = addr & MASK;
-    if (off <= PAGE_SIZE - 4) {
-      return (int) INT.get(page(addr, 4), off);
+    if (off <= CHUNK - 4) {
+      return (int) INT.get(chunk(addr, 4), off);
     }
     return (int) readAcross(addr, 4);
   }
@@ -231,8 +240,8 @@ final class LinearMemory implements ExecutionMemory {
   @Override
   public void writeI32(int addr, int value) {
     int off = addr & MASK;
-    if (off <= PAGE_SIZE - 4) {
-      INT.set(page(addr, 4), off, value);
+    if (off <= CHUNK - 4) {
+      INT.set(chunk(addr, 4), off, value);
     } else {
       writeAcross(addr, value, 4);
     }
@@ -241,8 +250,8 @@ final class LinearMemory implements ExecutionMemory {
   @Override
   public long readLong(int addr) {
     int off = addr & MASK;
-    if (off <= PAGE_SIZE - 8) {
-      return (long) LONG.get(page(addr, 8), off);
+    if (off <= CHUNK - 8) {
+      return (long) LONG.get(chunk(addr, 8), off);
     }
     return readAcross(addr, 8);
   }
@@ -250,8 +259,8 @@ final class LinearMemory implements ExecutionMemory {
   @Override
   public void writeLong(int addr, long value) {
     int off = addr & MASK;
-    if (off <= PAGE_SIZE - 8) {
-      LONG.set(page(addr, 8), off, value);
+    if (off <= CHUNK - 8) {
+      LONG.set(chunk(addr, 8), off, value);
     } else {
       writeAcross(addr, value, 8);
     }
@@ -260,8 +269,8 @@ final class LinearMemory implements ExecutionMemory {
   @Override
   public float readFloat(int addr) {
     int off = addr & MASK;
-    if (off <= PAGE_SIZE - 4) {
-      return (float) FLOAT.get(page(addr, 4), off);
+    if (off <= CHUNK - 4) {
+      return (float) FLOAT.get(chunk(addr, 4), off);
     }
     return Float.intBitsToFloat((int) readAcross(addr, 4));
   }
@@ -274,8 +283,8 @@ final class LinearMemory implements ExecutionMemory {
   @Override
   public void writeF32(int addr, float value) {
     int off = addr & MASK;
-    if (off <= PAGE_SIZE - 4) {
-      FLOAT.set(page(addr, 4), off, value);
+    if (off <= CHUNK - 4) {
+      FLOAT.set(chunk(addr, 4), off, value);
     } else {
       writeAcross(addr, Float.floatToRawIntBits(value), 4);
     }
@@ -284,8 +293,8 @@ final class LinearMemory implements ExecutionMemory {
   @Override
   public double readDouble(int addr) {
     int off = addr & MASK;
-    if (off <= PAGE_SIZE - 8) {
-      return (double) DOUBLE.get(page(addr, 8), off);
+    if (off <= CHUNK - 8) {
+      return (double) DOUBLE.get(chunk(addr, 8), off);
     }
     return Double.longBitsToDouble(readAcross(addr, 8));
   }
@@ -298,8 +307,8 @@ final class LinearMemory implements ExecutionMemory {
   @Override
   public void writeF64(int addr, double value) {
     int off = addr & MASK;
-    if (off <= PAGE_SIZE - 8) {
-      DOUBLE.set(page(addr, 8), off, value);
+    if (off <= CHUNK - 8) {
+      DOUBLE.set(chunk(addr, 8), off, value);
     } else {
       writeAcross(addr, Double.doubleToRawLongBits(value), 8);
     }
@@ -315,8 +324,8 @@ final class LinearMemory implements ExecutionMemory {
     checkBounds(addr, size);
     while (size > 0) {
       int within = addr & MASK;
-      int n = Math.min(size, PAGE_SIZE - within);
-      System.arraycopy(data, offset, page(addr, n), within, n);
+      int n = Math.min(size, CHUNK - within);
+      System.arraycopy(data, offset, chunk(addr, n), within, n);
       addr += n;
       offset += n;
       size -= n;
@@ -328,8 +337,8 @@ final class LinearMemory implements ExecutionMemory {
     checkBounds(addr, len);
     while (len > 0) {
       int within = addr & MASK;
-      int n = Math.min(len, PAGE_SIZE - within);
-      System.arraycopy(page(addr, n), within, target, offset, n);
+      int n = Math.min(len, CHUNK - within);
+      System.arraycopy(chunk(addr, n), within, target, offset, n);
       addr += n;
       offset += n;
       len -= n;
@@ -351,8 +360,8 @@ final class LinearMemory implements ExecutionMemory {
     checkBounds(addr, size);
     while (size > 0) {
       int within = addr & MASK;
-      int n = Math.min(size, PAGE_SIZE - within);
-      Arrays.fill(page(addr, n), within, within + n, value);
+      int n = Math.min(size, CHUNK - within);
+      Arrays.fill(chunk(addr, n), within, within + n, value);
       addr += n;
       size -= n;
     }
@@ -369,18 +378,16 @@ final class LinearMemory implements ExecutionMemory {
       while (size > 0) {
         int destIn = dest & MASK;
         int srcIn = src & MASK;
-        int n =
-            Math.min(
-                size, Math.min(destIn == 0 ? PAGE_SIZE : destIn, srcIn == 0 ? PAGE_SIZE : srcIn));
+        int n = Math.min(size, Math.min(destIn == 0 ? CHUNK : destIn, srcIn == 0 ? CHUNK : srcIn));
         dest -= n;
         src -= n;
-        System.arraycopy(page(src, n), src & MASK, page(dest, n), dest & MASK, n);
+        System.arraycopy(chunk(src, n), src & MASK, chunk(dest, n), dest & MASK, n);
         size -= n;
       }
     } else {
       while (size > 0) {
-        int n = Math.min(size, PAGE_SIZE - Math.max(dest & MASK, src & MASK));
-        System.arraycopy(page(src, n), src & MASK, page(dest, n), dest & MASK, n);
+        int n = Math.min(size, CHUNK - Math.max(dest & MASK, src & MASK));
+        System.arraycopy(chunk(src, n), src & MASK, chunk(dest, n), dest & MASK, n);
         dest += n;
         src += n;
         size -= n;
@@ -415,51 +422,42 @@ final class LinearMemory implements ExecutionMemory {
     return 0;
   }
 
-  // ---- pages ----
+  // ---- chunks ----
 
-  /** The page holding {@code addr}, for an access of {@code size} bytes within that page. */
-  private byte[] page(int addr, int size) {
+  /** The chunk holding {@code addr}, for an access of {@code size} bytes within that chunk. */
+  private byte[] chunk(int addr, int size) {
     int index = addr >>> SHIFT;
-    byte[][] table = pages;
+    byte[][] table = chunks;
     if (index < table.length) {
-      byte[] page = table[index];
-      if (page != null) {
-        return page;
+      byte[] chunk = table[index];
+      if (chunk != null) {
+        return chunk;
       }
-      page = materialise(index);
-      table[index] = page;
-      return page;
+      chunk = materialise(index);
+      table[index] = chunk;
+      return chunk;
     }
     throw new WasmRuntimeException(outOfBoundsMessage(addr, size));
   }
 
-  /** The page's initial content in a page of its own. */
+  /** The chunk's initial content in an array of its own. */
   private byte[] materialise(int index) {
-    byte[] initial = imaged && index < image.initialPages() ? image.page(index) : null;
+    byte[] initial = imaged && index < image.chunks() ? image.chunk(index) : null;
     if (mode == MemoryMode.POOLED) {
-      byte[] page = pool.take();
+      byte[] chunk = pool.take();
       if (initial != null) {
-        System.arraycopy(initial, 0, page, 0, PAGE_SIZE);
+        System.arraycopy(initial, 0, chunk, 0, CHUNK);
       } else {
-        Arrays.fill(page, (byte) 0);
+        Arrays.fill(chunk, (byte) 0);
       }
-      return page;
+      return chunk;
     }
-    return initial != null ? initial.clone() : new byte[PAGE_SIZE];
-  }
-
-  private byte[] zeroPage() {
-    if (mode == MemoryMode.POOLED) {
-      byte[] page = pool.take();
-      Arrays.fill(page, (byte) 0);
-      return page;
-    }
-    return new byte[PAGE_SIZE];
+    return initial != null ? initial.clone() : new byte[CHUNK];
   }
 
   private boolean untouched() {
-    for (byte[] page : pages) {
-      if (page != null) {
+    for (byte[] chunk : chunks) {
+      if (chunk != null) {
         return false;
       }
     }
@@ -484,7 +482,7 @@ final class LinearMemory implements ExecutionMemory {
   }
 
   private boolean inBounds(int addr, int size) {
-    return addr >= 0 && size >= 0 && (long) addr + size <= (long) pages.length * PAGE_SIZE;
+    return addr >= 0 && size >= 0 && (long) addr + size <= (long) chunks.length * CHUNK;
   }
 
   private void checkBounds(int addr, int size) {
@@ -493,7 +491,7 @@ final class LinearMemory implements ExecutionMemory {
 
   /** Worded as Chicory's own memories word it, so a trap reads the same whichever memory ran. */
   private String outOfBoundsMessage(int addr, int size) {
-    return outOfBoundsMessage(addr, size, (long) pages.length * PAGE_SIZE);
+    return outOfBoundsMessage(addr, size, (long) chunks.length * CHUNK);
   }
 
   private static String outOfBoundsMessage(int addr, int size, long limit) {

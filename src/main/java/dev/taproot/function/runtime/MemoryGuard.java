@@ -32,7 +32,7 @@ final class MemoryGuard {
   private final int maxPages;
   private final MemoryImage image;
   private final MemoryMode mode;
-  private final PagePool pool;
+  private final ChunkPool pool;
   private final WasiSandbox sandbox;
   private ExecutionMemory memory;
   private Refusal refusal;
@@ -41,7 +41,7 @@ final class MemoryGuard {
    * @param image the module's prepared memory, or null to let Chicory initialize it per execution
    */
   MemoryGuard(
-      Limits limits, MemoryImage image, MemoryMode mode, PagePool pool, WasiSandbox sandbox) {
+      Limits limits, MemoryImage image, MemoryMode mode, ChunkPool pool, WasiSandbox sandbox) {
     this.limitBytes = limits.memoryBytes();
     // Chicory's memories cannot pass RUNTIME_MAX_PAGES (2 GiB) whatever the limit says.
     this.maxPages = Math.min(limits.memoryPages(), Memory.RUNTIME_MAX_PAGES);

@@ -14,20 +14,21 @@ import java.util.List;
 
 /**
  * A module's initial linear memory, its active data segments already applied, prepared once per
- * compiled module so that no execution rebuilds it from the segments or zeroes it twice. Pages that
- * are all zeros are not stored. Immutable once prepared: executions copy pages out of it and never
- * write into it.
+ * compiled module so that no execution rebuilds it from the segments or zeroes it twice. It is kept
+ * in {@link LinearMemory#CHUNK}-byte chunks, the unit an execution copies; chunks that are all
+ * zeros are not stored. Immutable once prepared: executions copy chunks out of it and never write
+ * into it.
  */
 final class MemoryImage {
 
   private final MemoryLimits declared;
   private final DataSegment[] segments;
-  private final byte[][] pages;
+  private final byte[][] chunks;
 
-  private MemoryImage(MemoryLimits declared, DataSegment[] segments, byte[][] pages) {
+  private MemoryImage(MemoryLimits declared, DataSegment[] segments, byte[][] chunks) {
     this.declared = declared;
     this.segments = segments;
-    this.pages = pages;
+    this.chunks = chunks;
   }
 
   /**
@@ -49,7 +50,7 @@ final class MemoryImage {
     }
     long size = (long) declared.initialPages() * Memory.PAGE_SIZE;
     DataSegment[] segments = module.dataSection().dataSegments();
-    byte[][] pages = new byte[declared.initialPages()][];
+    byte[][] chunks = new byte[declared.initialPages() * LinearMemory.CHUNKS_PER_PAGE][];
     for (DataSegment segment : segments) {
       if (segment instanceof PassiveDataSegment) {
         continue;
@@ -62,9 +63,9 @@ final class MemoryImage {
       if (offset == null || offset + data.length > size) {
         return null;
       }
-      write(pages, offset.intValue(), data);
+      write(chunks, offset.intValue(), data);
     }
-    return new MemoryImage(declared, segments, pages);
+    return new MemoryImage(declared, segments, chunks);
   }
 
   /** The limits the module declares for its memory. */
@@ -76,9 +77,13 @@ final class MemoryImage {
     return declared.initialPages();
   }
 
-  /** The initial content of a page, or null when it is all zeros. Never write into it. */
-  byte[] page(int index) {
-    return pages[index];
+  /** The initial content of a chunk, or null when it is all zeros. Never write into it. */
+  byte[] chunk(int index) {
+    return chunks[index];
+  }
+
+  int chunks() {
+    return chunks.length;
   }
 
   /**
@@ -97,15 +102,6 @@ final class MemoryImage {
     return true;
   }
 
-  /** How many pages hold data: the pages a copy must actually copy. */
-  int dataPages() {
-    int count = 0;
-    for (byte[] page : pages) {
-      count += page == null ? 0 : 1;
-    }
-    return count;
-  }
-
   private static Long constantOffset(List<Instruction> expression) {
     if (expression.isEmpty() || expression.get(0).opcode() != OpCode.I32_CONST) {
       return null;
@@ -119,17 +115,17 @@ final class MemoryImage {
     return Integer.toUnsignedLong((int) expression.get(0).operand(0));
   }
 
-  private static void write(byte[][] pages, int offset, byte[] data) {
+  private static void write(byte[][] chunks, int offset, byte[] data) {
     int done = 0;
     while (done < data.length) {
       int at = offset + done;
-      int index = at / Memory.PAGE_SIZE;
-      int within = at % Memory.PAGE_SIZE;
-      int n = Math.min(data.length - done, Memory.PAGE_SIZE - within);
-      if (pages[index] == null) {
-        pages[index] = new byte[Memory.PAGE_SIZE];
+      int index = at / LinearMemory.CHUNK;
+      int within = at % LinearMemory.CHUNK;
+      int n = Math.min(data.length - done, LinearMemory.CHUNK - within);
+      if (chunks[index] == null) {
+        chunks[index] = new byte[LinearMemory.CHUNK];
       }
-      System.arraycopy(data, done, pages[index], within, n);
+      System.arraycopy(data, done, chunks[index], within, n);
       done += n;
     }
   }

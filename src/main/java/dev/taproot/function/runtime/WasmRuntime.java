@@ -21,8 +21,8 @@ public final class WasmRuntime implements AutoCloseable {
   /** Compiled functions kept by default; a compiled module costs roughly its size again in heap. */
   public static final int DEFAULT_CACHE_ENTRIES = 256;
 
-  /** Idle page arrays kept for {@link MemoryMode#POOLED}. */
-  private static final long POOLED_PAGE_BYTES = 64L * 1024 * 1024;
+  /** Idle memory chunks kept for {@link MemoryMode#POOLED}. */
+  private static final long POOLED_BYTES = 64L * 1024 * 1024;
 
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final String SHA256_PREFIX = "sha256:";
@@ -60,7 +60,7 @@ public final class WasmRuntime implements AutoCloseable {
             new JsonOutput(),
             Objects.requireNonNull(observer),
             Objects.requireNonNull(memoryMode),
-            new PagePool(POOLED_PAGE_BYTES));
+            new ChunkPool(POOLED_BYTES));
   }
 
   /** Validates a module for the {@code wasi} ABI and describes it; compiles nothing. */

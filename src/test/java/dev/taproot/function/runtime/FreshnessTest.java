@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
@@ -144,13 +145,19 @@ class FreshnessTest {
   void theImageHoldsTheDataSegmentsAndZerosElsewhere() {
     MemoryImage image = MemoryImage.prepare(Parser.parse(TestModules.bytes("fresh")));
     assertEquals(2, image.initialPages());
-    byte[] first = image.page(0);
+    byte[] first = image.chunk(0);
     for (int i = 0; i < 16; i++) {
       assertEquals(i + 1, first[1024 + i]);
     }
     assertEquals(0, first[1023]);
     assertEquals(0, first[1040]);
-    assertEquals(0x11, image.page(1)[70000 - 65536]);
+    int chunk = 70000 / LinearMemory.CHUNK;
+    assertEquals(0x11, image.chunk(chunk)[70000 % LinearMemory.CHUNK]);
+    for (int i = 1; i < image.chunks(); i++) {
+      if (i != chunk) {
+        assertNull(image.chunk(i), "chunk " + i + " is all zeros");
+      }
+    }
   }
 
   private static WasmRuntime runtime(MemoryMode mode) {
