@@ -1,12 +1,26 @@
 package dev.taproot.bench;
 
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ImportValues;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.wasi.WasiExitException;
+import com.dylibso.chicory.wasi.WasiOptions;
+import com.dylibso.chicory.wasi.WasiPreview1;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taproot.function.FailureCode;
 import dev.taproot.function.runtime.CompiledFunction;
 import dev.taproot.function.runtime.ExecutionResult;
+import dev.taproot.function.runtime.InstantiationObserver;
 import dev.taproot.function.runtime.InvalidModuleException;
 import dev.taproot.function.runtime.Invocation;
 import dev.taproot.function.runtime.Limits;
+import dev.taproot.function.runtime.MemoryMode;
 import dev.taproot.function.runtime.WasmRuntime;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -18,9 +32,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -34,9 +51,19 @@ import java.util.stream.Stream;
  * loading Chicory's compiler), then a warm-up of every module on both engines, then the timed
  * calls, alternating between the two engines in rounds of 100 calls.
  *
- * <p>System properties: bench.calls (timed calls per module and engine, default 2000), bench.warmup
- * (untimed calls per module and engine first, default 1000), bench.budget.seconds (cap per
- * measurement, default 20; the interpreter can be slow).
+ * <p>Each timed round also runs a naive Chicory loop on the same module and input: a new {@code
+ * WasiPreview1} and {@code Instance.builder(...).build()} per call, as Chicory's documentation
+ * shows, with the module compiled once (compiling per call would only measure the compiler), and
+ * stdout parsed as JSON like the runtime does. The set-up column is the runtime's own instance
+ * set-up time (what {@link InstantiationObserver} reports: instance, memory, data segments, before
+ * {@code _start}), median of the timed compiled calls.
+ *
+ * <p>System properties: bench.memory (the {@link MemoryMode}, default {@link MemoryMode#DEFAULT}),
+ * bench.interpreted (false skips the interpreter, for quick comparisons of the compiled runtime),
+ * bench.modules (a regex; only modules whose name matches, default all), bench.calls (timed calls
+ * per module and engine, default 2000), bench.warmup (untimed calls per module and engine first,
+ * default 1000), bench.budget.seconds (cap per measurement, default 20; the interpreter can be
+ * slow).
  */
 public final class RuntimeBench {
 
@@ -58,6 +85,18 @@ public final class RuntimeBench {
   private static final int WARMUP = Integer.getInteger("bench.warmup", 1000);
   private static final Duration BUDGET =
       Duration.ofSeconds(Integer.getInteger("bench.budget.seconds", 20));
+  private static final MemoryMode MEMORY_MODE =
+      MemoryMode.valueOf(System.getProperty("bench.memory", MemoryMode.DEFAULT.name()));
+  private static final boolean INTERPRETED =
+      Boolean.parseBoolean(System.getProperty("bench.interpreted", "true"));
+  private static final Pattern ONLY = Pattern.compile(System.getProperty("bench.modules", ".*"));
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Instance set-up times the runtime reports while {@link #recording} is set. */
+  private static final Samples SETUP = new Samples();
+
+  private static volatile boolean recording;
 
   /** One module and what is known about it so far. */
   private static final class Module {
@@ -72,6 +111,10 @@ public final class RuntimeBench {
     String outcome;
     Latency fast;
     Latency slow;
+    Latency naive;
+    Latency setup;
+    Function<Instance, Machine> naiveMachines;
+    WasmModule naiveModule;
 
     Module(Path path) throws IOException {
       this.name = path.getFileName().toString().replaceFirst("\\.wasm$", "");
@@ -91,7 +134,7 @@ public final class RuntimeBench {
   /** Per-call latencies in microseconds, and the collections that happened while timing. */
   record Latency(double median, double p99, int calls, long collections) {
     String format() {
-      return String.format(Locale.ROOT, "%.0f / %.0f", median, p99)
+      return String.format(Locale.ROOT, median < 10 ? "%.1f / %.0f" : "%.0f / %.0f", median, p99)
           + (calls < CALLS ? " (" + calls + " calls)" : "");
     }
   }
@@ -101,18 +144,29 @@ public final class RuntimeBench {
   public static void main(String[] args) throws Exception {
     List<Module> modules = new ArrayList<>();
     for (Path path : modulePaths()) {
-      modules.add(new Module(path));
+      if (ONLY.matcher(path.getFileName().toString().replaceFirst("\\.wasm$", "")).matches()) {
+        modules.add(new Module(path));
+      }
     }
     System.out.printf(
         Locale.ROOT,
-        "Java %s (%s), %d cores, max heap %d MiB; %d timed calls after %d warm-up calls%n%n",
+        "Java %s (%s), %d cores, max heap %d MiB; %d timed calls after %d warm-up calls;"
+            + " memory mode %s%n%n",
         System.getProperty("java.version"),
         ManagementFactory.getRuntimeMXBean().getVmName(),
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20,
         CALLS,
-        WARMUP);
-    try (WasmRuntime runtime = new WasmRuntime()) {
+        WARMUP,
+        MEMORY_MODE);
+    InstantiationObserver setup =
+        (function, took) -> {
+          if (recording) {
+            SETUP.add(took.toNanos());
+          }
+        };
+    try (WasmRuntime runtime =
+        new WasmRuntime(WasmRuntime.DEFAULT_CACHE_ENTRIES, setup, MEMORY_MODE)) {
       for (Module module : modules) {
         measureCompile(runtime, module);
       }
@@ -174,8 +228,39 @@ public final class RuntimeBench {
     } catch (InvalidModuleException e) {
       throw new IllegalStateException("valid a moment ago", e);
     }
+    module.naiveModule = Parser.parse(module.wasm);
+    module.naiveMachines = MachineFactoryCompiler.compile(module.naiveModule);
     warmUp(runtime, module.compiled, module.invocation);
-    warmUp(runtime, module.interpreted, module.invocation);
+    if (INTERPRETED) {
+      warmUp(runtime, module.interpreted, module.invocation);
+    }
+    long deadline = System.nanoTime() + BUDGET.toNanos();
+    for (int i = 0; i < WARMUP && System.nanoTime() < deadline; i++) {
+      naiveCall(module);
+    }
+  }
+
+  /** One call the way Chicory's documentation shows it: new WASI, new instance, _start. */
+  private static void naiveCall(Module module) {
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+    WasiOptions options =
+        WasiOptions.builder()
+            .withStdin(new ByteArrayInputStream(module.invocation.input()))
+            .withStdout(stdout)
+            .withStderr(stderr)
+            .build();
+    try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(options).build()) {
+      Instance.builder(module.naiveModule)
+          .withMachineFactory(module.naiveMachines)
+          .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).build())
+          .build();
+      JSON.readTree(stdout.toByteArray());
+    } catch (WasiExitException | IOException e) {
+      // A non-zero exit or non-JSON output is an outcome, as it is for the runtime.
+    } catch (RuntimeException e) {
+      // Traps likewise.
+    }
   }
 
   private static void warmUp(
@@ -193,14 +278,23 @@ public final class RuntimeBench {
   private static void timeBoth(WasmRuntime runtime, Module module) {
     Samples fast = new Samples();
     Samples slow = new Samples();
+    Samples naive = new Samples();
+    SETUP.count = 0;
     long deadline = System.nanoTime() + 2 * BUDGET.toNanos();
-    while ((fast.count < CALLS || slow.count < CALLS)
+    while ((fast.count < CALLS || (INTERPRETED && slow.count < CALLS))
         && (fast.count < ROUND || System.nanoTime() < deadline)) {
+      recording = true;
       fast.time(runtime, module.compiled, module.invocation, ROUND);
-      slow.time(runtime, module.interpreted, module.invocation, ROUND);
+      recording = false;
+      if (INTERPRETED) {
+        slow.time(runtime, module.interpreted, module.invocation, ROUND);
+      }
+      naive.timeNaive(module, ROUND);
     }
     module.fast = fast.latency();
-    module.slow = slow.latency();
+    module.slow = INTERPRETED ? slow.latency() : null;
+    module.naive = naive.latency();
+    module.setup = SETUP.latency();
   }
 
   /** Per-call times of one engine, with the collections that happened while taking them. */
@@ -217,6 +311,22 @@ public final class RuntimeBench {
         nanos[count++] = System.nanoTime() - start;
       }
       collections += collections() - before;
+    }
+
+    void timeNaive(Module module, int calls) {
+      long before = collections();
+      for (int i = 0; i < calls && count < CALLS; i++) {
+        long start = System.nanoTime();
+        naiveCall(module);
+        nanos[count++] = System.nanoTime() - start;
+      }
+      collections += collections() - before;
+    }
+
+    void add(long took) {
+      if (count < nanos.length) {
+        nanos[count++] = took;
+      }
     }
 
     Latency latency() {
@@ -240,46 +350,59 @@ public final class RuntimeBench {
 
   private static void printTable(List<Module> modules) {
     System.out.println(
-        "| module | size | engine | validate ms (median) | validate+compile ms (first / median) | outcome | compiled µs (median / p99) | interpreted µs (median / p99) |"
-            + " interpreted ÷ compiled | GCs while timing |");
-    System.out.println("|---|---:|---|---:|---:|---|---:|---:|---:|---:|");
+        "| module | size | initial pages | engine | validate ms (median) | validate+compile ms (first / median) | outcome | set-up µs (median / p99) | compiled µs (median / p99) | interpreted µs (median / p99) |"
+            + " interpreted ÷ compiled | naive Chicory µs (median / p99) | naive ÷ compiled | GCs while timing |");
+    System.out.println("|---|---:|---:|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
     for (Module m : modules) {
       String size = String.format(Locale.ROOT, "%.1f KiB", m.wasm.length / 1024.0);
       if (m.rejected != null) {
-        System.out.println(
-            cells(
-                m.name,
-                size,
-                "—",
-                "—",
-                "—",
-                "rejected: " + shorten(m.rejected),
-                "—",
-                "—",
-                "—",
-                "—"));
+        String[] row = new String[14];
+        Arrays.fill(row, "—");
+        row[0] = m.name;
+        row[1] = size;
+        row[6] = "rejected: " + shorten(m.rejected);
+        System.out.println(cells(row));
         continue;
       }
-      String engine = m.compiled.engine().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-      String compile = ms(m.compileMs[0]) + " / " + ms(median(m.compileMs));
-      if (!m.timed()) {
-        System.out.println(
-            cells(m.name, size, engine, ms(m.validateMs), compile, m.outcome, "—", "—", "—", "—"));
-        continue;
+      List<String> row =
+          new ArrayList<>(
+              List.of(
+                  m.name,
+                  size,
+                  initialPages(m),
+                  m.compiled.engine().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                  ms(m.validateMs),
+                  ms(m.compileMs[0]) + " / " + ms(median(m.compileMs)),
+                  m.outcome));
+      if (m.timed()) {
+        row.addAll(
+            List.of(
+                m.setup.format(),
+                m.fast.format(),
+                m.slow == null ? "—" : m.slow.format(),
+                m.slow == null
+                    ? "—"
+                    : String.format(Locale.ROOT, "%.1f", m.slow.median() / m.fast.median()),
+                m.naive.format(),
+                String.format(Locale.ROOT, "%.1f", m.naive.median() / m.fast.median()),
+                m.fast.collections()
+                    + " / "
+                    + (m.slow == null ? "—" : m.slow.collections())
+                    + " / "
+                    + m.naive.collections()));
+      } else {
+        row.addAll(Collections.nCopies(7, "—"));
       }
-      System.out.println(
-          cells(
-              m.name,
-              size,
-              engine,
-              ms(m.validateMs),
-              compile,
-              m.outcome,
-              m.fast.format(),
-              m.slow.format(),
-              String.format(Locale.ROOT, "%.1f", m.slow.median() / m.fast.median()),
-              m.fast.collections() + " / " + m.slow.collections()));
+      System.out.println(cells(row.toArray(String[]::new)));
     }
+  }
+
+  private static String initialPages(Module m) {
+    WasmModule parsed = Parser.parse(m.wasm);
+    return parsed
+        .memorySection()
+        .map(section -> String.valueOf(section.getMemory(0).limits().initialPages()))
+        .orElse("0");
   }
 
   private static CompiledFunction compile(WasmRuntime runtime, Module module) {

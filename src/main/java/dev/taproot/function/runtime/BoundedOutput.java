@@ -38,12 +38,32 @@ final class BoundedOutput extends OutputStream {
     if (count + (long) len > limit) {
       throw new LimitExceeded(limit);
     }
+    ensureCapacity(len);
+    System.arraycopy(b, off, bytes, count, len);
+    count += len;
+  }
+
+  private void ensureCapacity(int len) {
     if (count + len > bytes.length) {
       long doubled = Math.max((long) bytes.length * 2, count + (long) len);
       bytes = Arrays.copyOf(bytes, (int) Math.min(doubled, limit));
     }
-    System.arraycopy(b, off, bytes, count, len);
+  }
+
+  /**
+   * Appends {@code len} bytes of linear memory at {@code addr}, copied once, straight in; returns
+   * {@code len}.
+   */
+  int write(ExecutionMemory memory, int addr, int len) {
+    // Out of bounds traps before the limit is looked at, as when the bytes were read first.
+    memory.checkRange(addr, len);
+    if (count + (long) len > limit) {
+      throw new LimitExceeded(limit);
+    }
+    ensureCapacity(len);
+    memory.read(addr, bytes, count, len);
     count += len;
+    return len;
   }
 
   byte[] toByteArray() {

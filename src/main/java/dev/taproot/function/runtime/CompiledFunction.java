@@ -1,13 +1,15 @@
 package dev.taproot.function.runtime;
 
+import com.dylibso.chicory.runtime.ImportValues;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasm.WasmModule;
 import java.util.function.Function;
 
 /**
- * A validated module with the code that runs it, made once per digest and shared by every execution
- * (each execution still gets its own {@link Instance}). Immutable and thread-safe.
+ * A validated module with the code that runs it, its host functions and its initial memory, made
+ * once per digest and shared by every execution (each execution still gets its own {@link
+ * Instance}, and its own copy of the memory). Immutable and thread-safe.
  */
 public final class CompiledFunction {
 
@@ -26,6 +28,9 @@ public final class CompiledFunction {
   private final Function<Instance, Machine> machineFactory;
   private final Engine engine;
   private final ModuleInfo info;
+  private final ImportValues imports;
+  private final MemoryImage memory;
+  private final FreshTables tables;
 
   CompiledFunction(
       String digest,
@@ -38,6 +43,9 @@ public final class CompiledFunction {
     this.machineFactory = machineFactory;
     this.engine = engine;
     this.info = info;
+    this.imports = WasiHost.importsFor(module);
+    this.memory = MemoryImage.prepare(module);
+    this.tables = new FreshTables(module);
   }
 
   /** The module's digest, {@code sha256:<hex>}. */
@@ -59,6 +67,21 @@ public final class CompiledFunction {
 
   Function<Instance, Machine> machineFactory() {
     return machineFactory;
+  }
+
+  /** The WASI functions the module imports, shared by all its instances. */
+  ImportValues imports() {
+    return imports;
+  }
+
+  /** Makes each instance's tables, of the module's initial size. */
+  FreshTables tables() {
+    return tables;
+  }
+
+  /** The module's initial memory, or null when Chicory must build it per execution. */
+  MemoryImage memory() {
+    return memory;
   }
 
   @Override

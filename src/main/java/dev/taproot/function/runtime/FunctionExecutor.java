@@ -16,11 +16,20 @@ final class FunctionExecutor {
   private final Watchdog watchdog;
   private final Verdicts verdicts;
   private final InstantiationObserver observer;
+  private final MemoryMode memoryMode;
+  private final ChunkPool chunks;
 
-  FunctionExecutor(Watchdog watchdog, JsonOutput json, InstantiationObserver observer) {
+  FunctionExecutor(
+      Watchdog watchdog,
+      JsonOutput json,
+      InstantiationObserver observer,
+      MemoryMode memoryMode,
+      ChunkPool chunks) {
     this.watchdog = watchdog;
     this.verdicts = new Verdicts(json);
     this.observer = observer;
+    this.memoryMode = memoryMode;
+    this.chunks = chunks;
   }
 
   ExecutionResult execute(CompiledFunction function, Invocation invocation) {
@@ -32,18 +41,20 @@ final class FunctionExecutor {
           "",
           Duration.ofNanos(System.nanoTime() - started));
     }
-    MemoryGuard memory = new MemoryGuard(invocation.limits());
     try (WasiSandbox sandbox = new WasiSandbox(invocation)) {
+      MemoryGuard memory =
+          new MemoryGuard(invocation.limits(), function.memory(), memoryMode, chunks, sandbox);
       Throwable failure = null;
       boolean timedOut;
       Watchdog.Deadline deadline = watchdog.start(invocation.limits().timeout());
       try {
-        run(function, sandbox, memory);
+        run(function, memory);
       } catch (Throwable t) {
         // Whatever the guest did, including StackOverflowError, is judged below.
         failure = t;
       } finally {
         timedOut = deadline.stop();
+        memory.release();
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
       return verdicts.judge(
@@ -55,13 +66,14 @@ final class FunctionExecutor {
     }
   }
 
-  private void run(CompiledFunction function, WasiSandbox sandbox, MemoryGuard memory) {
+  private void run(CompiledFunction function, MemoryGuard memory) {
     long building = System.nanoTime();
     Instance instance =
         Instance.builder(function.module())
-            .withImportValues(sandbox.imports())
+            .withImportValues(function.imports())
             .withMachineFactory(function.machineFactory())
             .withMemoryFactory(memory::create)
+            .withTableFactory(function.tables())
             // build() would otherwise call _start itself and swallow how it ended; we call it
             // exactly once, below, and judge the exit ourselves.
             .withStart(false)

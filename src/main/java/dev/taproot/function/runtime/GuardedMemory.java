@@ -6,21 +6,39 @@ import com.dylibso.chicory.wasm.types.DataSegment;
 import java.nio.charset.Charset;
 
 /**
- * A Chicory memory that tells its {@link MemoryGuard} when a grow is refused. Chicory's memories
- * are final classes and report a refused grow only to the guest (as -1), so this wraps one and
- * forwards every other call unchanged; each method is overridden, defaults included, so the wrapped
- * memory's own faster implementations stay in use.
+ * A Chicory memory that tells its {@link MemoryGuard} when a grow is refused, for the modules whose
+ * memory has no prepared {@link MemoryImage} (a shared memory, a segment at a computed offset).
+ * Chicory's memories are final classes and report a refused grow only to the guest (as -1), so this
+ * wraps one and forwards every other call unchanged; each method is overridden, defaults included,
+ * so the wrapped memory's own faster implementations stay in use.
  */
-final class GuardedMemory implements Memory {
+final class GuardedMemory implements ExecutionMemory {
 
   private final Memory delegate;
   private final MemoryGuard guard;
   private final int declaredMaximum;
+  private final WasiSandbox sandbox;
 
-  GuardedMemory(Memory delegate, MemoryGuard guard, int declaredMaximum) {
+  GuardedMemory(Memory delegate, MemoryGuard guard, int declaredMaximum, WasiSandbox sandbox) {
     this.delegate = delegate;
     this.guard = guard;
     this.declaredMaximum = declaredMaximum;
+    this.sandbox = sandbox;
+  }
+
+  @Override
+  public WasiSandbox sandbox() {
+    return sandbox;
+  }
+
+  @Override
+  public void read(int addr, byte[] target, int offset, int len) {
+    System.arraycopy(delegate.readBytes(addr, len), 0, target, offset, len);
+  }
+
+  @Override
+  public void release() {
+    // Chicory's memory is garbage once the instance is.
   }
 
   @Override

@@ -5,13 +5,13 @@ import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 
 /**
- * Holds one execution's linear memory under its limit, and remembers whether the limit is what
- * refused the guest memory.
+ * Makes one execution's linear memory, holds it under its limit, and remembers whether the limit is
+ * what refused the guest memory.
  *
- * <p>The limit itself is plain Chicory: the memory is created with a maximum of the limit, so
- * {@code memory.grow} past it returns -1 as the Wasm spec says. But a guest does not fail there:
- * its allocator returns NULL and the guest aborts (a trap) or exits non-zero a moment later, which
- * on its own would read as a crash. Remembering the refusal lets the failure be reported as
+ * <p>The memory is created with a maximum of the limit, so {@code memory.grow} past it returns -1
+ * as the Wasm spec says; only grow checks it, never a load or a store. But a guest does not fail
+ * there: its allocator returns NULL and the guest aborts (a trap) or exits non-zero a moment later,
+ * which on its own would read as a crash. Remembering the refusal lets the failure be reported as
  * MEMORY_LIMIT instead, while a guest that copes with the refusal still succeeds.
  */
 final class MemoryGuard {
@@ -30,12 +30,25 @@ final class MemoryGuard {
 
   private final long limitBytes;
   private final int maxPages;
+  private final MemoryImage image;
+  private final MemoryMode mode;
+  private final ChunkPool pool;
+  private final WasiSandbox sandbox;
+  private ExecutionMemory memory;
   private Refusal refusal;
 
-  MemoryGuard(Limits limits) {
+  /**
+   * @param image the module's prepared memory, or null to let Chicory initialize it per execution
+   */
+  MemoryGuard(
+      Limits limits, MemoryImage image, MemoryMode mode, ChunkPool pool, WasiSandbox sandbox) {
     this.limitBytes = limits.memoryBytes();
     // Chicory's memories cannot pass RUNTIME_MAX_PAGES (2 GiB) whatever the limit says.
     this.maxPages = Math.min(limits.memoryPages(), Memory.RUNTIME_MAX_PAGES);
+    this.image = image;
+    this.mode = mode;
+    this.pool = pool;
+    this.sandbox = sandbox;
   }
 
   /** A memory factory for {@code Instance.Builder.withMemoryFactory}. */
@@ -50,8 +63,22 @@ final class MemoryGuard {
               + " (e.g. -Wl,--initial-memory for C, a smaller stack with -z stack-size)");
     }
     int maximum = Math.min(declared.maximumPages(), maxPages);
-    MemoryLimits enforced = new MemoryLimits(declared.initialPages(), maximum, declared.shared());
-    return new GuardedMemory(new ByteBufferMemory(enforced), this, declared.maximumPages());
+    if (image != null && declared.equals(image.declared())) {
+      memory = new LinearMemory(image, mode, pool, maximum, this, sandbox);
+    } else {
+      MemoryLimits enforced = new MemoryLimits(declared.initialPages(), maximum, declared.shared());
+      memory =
+          new GuardedMemory(new ByteBufferMemory(enforced), this, declared.maximumPages(), sandbox);
+    }
+    return memory;
+  }
+
+  /** The execution is over: its memory may give its pages back. */
+  void release() {
+    if (memory != null) {
+      memory.release();
+      memory = null;
+    }
   }
 
   /** Called by a memory whose grow returned -1. */

@@ -1,6 +1,5 @@
 package dev.taproot.function.runtime;
 
-import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
 import java.util.SplittableRandom;
@@ -42,11 +41,7 @@ final class SeededRandom {
     }
   }
 
-  HostFunction hostFunction() {
-    return new HostFunction(WasiCatalog.MODULE, NAME, WasiCatalog.signature(NAME), this::randomGet);
-  }
-
-  private long[] randomGet(Instance instance, long... args) {
+  long[] randomGet(Instance instance, long... args) {
     long buf = Integer.toUnsignedLong((int) args[0]);
     long length = Integer.toUnsignedLong((int) args[1]);
     Memory memory = instance.memory();

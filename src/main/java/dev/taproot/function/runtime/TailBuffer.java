@@ -54,6 +54,20 @@ final class TailBuffer extends OutputStream {
     written += len;
   }
 
+  /**
+   * Appends {@code len} bytes of linear memory at {@code addr}; of a write longer than the tail,
+   * only its end is copied. Returns {@code len}.
+   */
+  int write(ExecutionMemory memory, int addr, int len) {
+    memory.checkRange(addr, len);
+    int kept = Math.min(len, capacity);
+    byte[] bytes = new byte[kept];
+    memory.read(addr + len - kept, bytes, 0, kept);
+    written += len - kept;
+    write(bytes, 0, kept);
+    return len;
+  }
+
   /** The kept bytes as UTF-8 text, starting on a character boundary if the start was cut. */
   String text() {
     int size = (int) Math.min(written, ring.length);

@@ -1,6 +1,5 @@
 package dev.taproot.function.runtime;
 
-import com.dylibso.chicory.runtime.HostFunction;
 import com.dylibso.chicory.runtime.Instance;
 import java.time.Instant;
 
@@ -38,12 +37,7 @@ final class VirtualClock {
     return startNanos + TICK_NANOS * readings++;
   }
 
-  HostFunction hostFunction() {
-    return new HostFunction(
-        WasiCatalog.MODULE, NAME, WasiCatalog.signature(NAME), this::clockTimeGet);
-  }
-
-  private long[] clockTimeGet(Instance instance, long... args) {
+  long[] clockTimeGet(Instance instance, long... args) {
     int clockId = (int) args[0];
     int resultPtr = (int) args[2];
     int errno;

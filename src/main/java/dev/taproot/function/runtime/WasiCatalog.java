@@ -18,10 +18,15 @@ final class WasiCatalog {
 
   static final String MODULE = "wasi_snapshot_preview1";
 
-  /** Bound to a WASI instance with no I/O at all; for linking checks, never called. */
+  /**
+   * Bound to a WASI instance with no I/O at all: for linking checks, and for the stateless calls
+   * (proc_raise, sched_yield) of a module without memory.
+   */
   private static final List<HostFunction> UNCALLED = readFunctions();
 
   private static final Map<String, FunctionType> FUNCTIONS = signatures(UNCALLED);
+
+  private static final Map<String, Integer> INDEX = indexes(UNCALLED);
 
   private WasiCatalog() {}
 
@@ -33,6 +38,28 @@ final class WasiCatalog {
   /** The signature of a provided function, or null when Chicory does not provide it. */
   static FunctionType signature(String name) {
     return FUNCTIONS.get(name);
+  }
+
+  /** Where Chicory lists a provided function, in the order of its {@code toHostFunctions}. */
+  static int index(String name) {
+    Integer index = INDEX.get(name);
+    if (index == null) {
+      throw new IllegalArgumentException("Chicory's WASI has no function " + name);
+    }
+    return index;
+  }
+
+  /** The function at {@code index}, bound to the WASI instance without I/O. */
+  static HostFunction uncalled(int index) {
+    return UNCALLED.get(index);
+  }
+
+  private static Map<String, Integer> indexes(List<HostFunction> functions) {
+    Map<String, Integer> indexes = new TreeMap<>();
+    for (int i = 0; i < functions.size(); i++) {
+      indexes.put(functions.get(i).name(), i);
+    }
+    return Map.copyOf(indexes);
   }
 
   private static List<HostFunction> readFunctions() {

@@ -5,9 +5,11 @@ package dev.taproot.function.runtime;
  */
 final class WasiErrors {
   static final int SUCCESS = 0;
+  static final int BADF = 8;
   static final int FAULT = 21;
   static final int INVAL = 28;
   static final int NOTSUP = 58;
+  static final int SPIPE = 70;
 
   private WasiErrors() {}
 }

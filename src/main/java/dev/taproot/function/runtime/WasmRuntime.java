@@ -21,6 +21,9 @@ public final class WasmRuntime implements AutoCloseable {
   /** Compiled functions kept by default; a compiled module costs roughly its size again in heap. */
   public static final int DEFAULT_CACHE_ENTRIES = 256;
 
+  /** Idle memory chunks kept for {@link MemoryMode#POOLED}. */
+  private static final long POOLED_BYTES = 64L * 1024 * 1024;
+
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
   private static final String SHA256_PREFIX = "sha256:";
 
@@ -42,9 +45,22 @@ public final class WasmRuntime implements AutoCloseable {
 
   /** A runtime that also reports every instance it builds to {@code observer}. */
   public WasmRuntime(int cacheEntries, InstantiationObserver observer) {
+    this(cacheEntries, observer, MemoryMode.DEFAULT);
+  }
+
+  /**
+   * A runtime giving executions their memory the way {@code memoryMode} says; for benchmarks and
+   * tests that compare the modes, the service keeps {@link MemoryMode#DEFAULT}.
+   */
+  public WasmRuntime(int cacheEntries, InstantiationObserver observer, MemoryMode memoryMode) {
     this.cache = new FunctionCache(cacheEntries);
     this.executor =
-        new FunctionExecutor(watchdog, new JsonOutput(), Objects.requireNonNull(observer));
+        new FunctionExecutor(
+            watchdog,
+            new JsonOutput(),
+            Objects.requireNonNull(observer),
+            Objects.requireNonNull(memoryMode),
+            new ChunkPool(POOLED_BYTES));
   }
 
   /** Validates a module for the {@code wasi} ABI and describes it; compiles nothing. */

@@ -1,0 +1,28 @@
+package dev.taproot.function.runtime;
+
+/**
+ * How a fresh execution gets its linear memory from the module's prepared image ({@link
+ * MemoryImage}). Every mode gives each execution exactly the module's initial memory; they differ
+ * only in when the bytes are copied and where the arrays come from. Benchmarks and tests choose one
+ * explicitly; the service uses {@link #DEFAULT}.
+ */
+public enum MemoryMode {
+  /**
+   * Every initial page is copied from the image (zero pages freshly allocated) at instantiation.
+   */
+  COPY,
+  /**
+   * Like {@link #COPY}, but page arrays come from a pool shared by the runtime's executions and go
+   * back to it when an execution ends; a reused page is overwritten from the image (or zero-filled)
+   * before the guest sees it.
+   */
+  POOLED,
+  /**
+   * A page is copied from the image (or allocated zeroed) the first time the guest touches it, so
+   * an execution pays only for the pages it uses.
+   */
+  LAZY;
+
+  /** The fastest in bench/runtime.sh (see docs/benchmarks.md). */
+  public static final MemoryMode DEFAULT = LAZY;
+}

@@ -1,0 +1,143 @@
+package dev.taproot.function.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.WasmRuntimeException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.DataSegment;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Loads, stores and growth of the hand-written memory, on the edges where mistakes hide. */
+class LinearMemoryTest {
+
+  private static final WasmModule MODULE = Parser.parse(TestModules.bytes("fresh"));
+  private static final MemoryImage FRESH = MemoryImage.prepare(MODULE);
+
+  @ParameterizedTest
+  @EnumSource(MemoryMode.class)
+  void startsAsTheImage(MemoryMode mode) {
+    LinearMemory memory = memory(mode, 8);
+    assertEquals(2, memory.pages());
+    assertArrayEquals(new byte[] {0, 1, 2, 16, 0}, pick(memory));
+    assertEquals(0x14131211, memory.readInt(70000));
+    assertEquals(0, memory.readLong(65536 * 2 - 8));
+  }
+
+  @ParameterizedTest
+  @EnumSource(MemoryMode.class)
+  void accessesAcrossAPageBoundaryAreLittleEndianAndWhole(MemoryMode mode) {
+    LinearMemory memory = memory(mode, 8);
+    memory.writeLong(Memory.PAGE_SIZE - 3, 0x0102030405060708L);
+    assertEquals(0x0102030405060708L, memory.readLong(Memory.PAGE_SIZE - 3));
+    assertEquals(0x08, memory.read(Memory.PAGE_SIZE - 3));
+    assertEquals(0x01, memory.read(Memory.PAGE_SIZE + 4));
+    memory.writeF64(Memory.PAGE_SIZE - 1, 2.5);
+    assertEquals(2.5, memory.readDouble(Memory.PAGE_SIZE - 1));
+    memory.writeShort(Memory.PAGE_SIZE - 1, (short) 0xBEEF);
+    assertEquals(0xBEEF, memory.readU16(Memory.PAGE_SIZE - 1));
+  }
+
+  @ParameterizedTest
+  @EnumSource(MemoryMode.class)
+  void accessesAcrossAChunkBoundaryInsideAPage(MemoryMode mode) {
+    LinearMemory memory = memory(mode, 8);
+    int at = LinearMemory.CHUNK * 3 - 2;
+    memory.writeI32(at, 0xCAFEBABE);
+    assertEquals(0xCAFEBABE, memory.readInt(at));
+    assertEquals(0xBABE, memory.readU16(at));
+    memory.writeF32(at, 1.25f);
+    assertEquals(1.25f, memory.readFloat(at));
+    byte[] span = new byte[3 * LinearMemory.CHUNK];
+    span[0] = 1;
+    span[span.length - 1] = 2;
+    memory.write(100, span, 0, span.length);
+    byte[] back = new byte[span.length];
+    memory.read(100, back, 0, back.length);
+    assertArrayEquals(span, back);
+  }
+
+  @ParameterizedTest
+  @EnumSource(MemoryMode.class)
+  void outOfBoundsTrapsAndWritesNothing(MemoryMode mode) {
+    LinearMemory memory = memory(mode, 8);
+    int end = 2 * Memory.PAGE_SIZE;
+    WasmRuntimeException trap =
+        assertThrows(WasmRuntimeException.class, () -> memory.writeI32(end - 2, -1));
+    assertTrue(trap.getMessage().startsWith("out of bounds memory access"), trap.getMessage());
+    assertEquals(0, memory.read(end - 2));
+    assertThrows(WasmRuntimeException.class, () -> memory.read(end));
+    assertThrows(WasmRuntimeException.class, () -> memory.readInt(-4));
+    assertThrows(WasmRuntimeException.class, () -> memory.write(end - 1, new byte[2], 0, 2));
+    assertThrows(WasmRuntimeException.class, () -> memory.copy(end - 4, 0, 8));
+  }
+
+  @ParameterizedTest
+  @EnumSource(MemoryMode.class)
+  void growsToTheLimitAndNoFurtherAndNewPagesAreZero(MemoryMode mode) {
+    MemoryGuard guard = guard(4);
+    LinearMemory memory = new LinearMemory(FRESH, mode, new ChunkPool(1 << 20), 4, guard, null);
+    memory.zero();
+    memory.initialize(null, freshSegments());
+    memory.fill((byte) 7, 0, 2 * Memory.PAGE_SIZE);
+    assertEquals(2, memory.grow(2));
+    assertEquals(0, memory.readLong(3 * Memory.PAGE_SIZE - 8));
+    assertEquals(-1, memory.grow(1));
+    assertTrue(guard.limitReached());
+    assertEquals(4, memory.pages());
+  }
+
+  @ParameterizedTest
+  @EnumSource(MemoryMode.class)
+  void overlappingCopiesMoveTheRightBytes(MemoryMode mode) {
+    LinearMemory memory = memory(mode, 8);
+    byte[] pattern = new byte[300];
+    for (int i = 0; i < pattern.length; i++) {
+      pattern[i] = (byte) i;
+    }
+    int at = Memory.PAGE_SIZE - 150;
+    memory.write(at, pattern, 0, pattern.length);
+    memory.copy(at + 10, at, 290);
+    byte[] moved = memory.readBytes(at + 10, 290);
+    for (int i = 0; i < 290; i++) {
+      assertEquals((byte) i, moved[i]);
+    }
+    memory.copy(at, at + 10, 290);
+    byte[] back = memory.readBytes(at, 290);
+    for (int i = 0; i < 290; i++) {
+      assertEquals((byte) i, back[i]);
+    }
+  }
+
+  private static byte[] pick(LinearMemory memory) {
+    return new byte[] {
+      memory.read(1023), memory.read(1024), memory.read(1025), memory.read(1039), memory.read(1040)
+    };
+  }
+
+  private static LinearMemory memory(MemoryMode mode, int maximumPages) {
+    LinearMemory memory =
+        new LinearMemory(
+            FRESH, mode, new ChunkPool(1 << 20), maximumPages, guard(maximumPages), null);
+    // What Chicory's instantiation does: zero, then the module's own segments.
+    memory.zero();
+    memory.initialize(null, freshSegments());
+    return memory;
+  }
+
+  /** A copy of the array, holding the module's own segments, as Chicory passes them. */
+  private static DataSegment[] freshSegments() {
+    return MODULE.dataSection().dataSegments();
+  }
+
+  private static MemoryGuard guard(int pages) {
+    Limits limits = new Limits(pages * Limits.PAGE_BYTES, Duration.ofSeconds(1), 1024);
+    return new MemoryGuard(limits, FRESH, MemoryMode.LAZY, new ChunkPool(0), null);
+  }
+}
