@@ -178,6 +178,26 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
     return live.containsKey(runId);
   }
 
+  /**
+   * Waits until this service no longer schedules the run: a run that ended (or was cancelled) is
+   * let go of when its last status is committed, a few milliseconds later. False on timeout.
+   */
+  boolean awaitStopped(String runId, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (live.containsKey(runId)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Stops dispatching a run's items; returns false if the run is not live here. */
   public boolean cancel(String runId) {
     RunState state = live.get(runId);

@@ -89,9 +89,12 @@ public class RedriveService {
     return new Request(keys, from, functions);
   }
 
+  /** How long a redrive waits for the scheduler of a run that just ended to let go of it. */
+  private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(5);
+
   public Result redrive(String runId, Request request) {
     StoredRun run = redrive.run(runId);
-    if (!run.status().finished() || engine.isLive(runId)) {
+    if (!run.status().finished() || !engine.awaitStopped(runId, STOP_WAIT)) {
       throw new ConflictException(
           "run " + runId + " is still running; wait for it to finish or cancel it first");
     }

@@ -152,6 +152,10 @@ public class RunService {
               + run.status().id()
               + "; only a cancelled run can be resumed (redrive a failed one)");
     }
+    if (!engine.awaitStopped(runId, java.time.Duration.ofSeconds(5))) {
+      throw new ConflictException(
+          "run " + runId + " is still being stopped by this service; try again in a moment");
+    }
     runs.reopen(runId, run.generation(), run.overrides(), runs.reruns(runId))
         .orElseThrow(() -> Redrive.changedMeanwhile(runId));
     RunLoader.Loaded loaded = loader.load(runId);
