@@ -74,8 +74,8 @@ public class ExecutionStore implements RecordedAttempts {
         ps.setString(i++, row.inputDigest());
         ps.setString(i++, outcome.outputDigest());
         ps.setString(i++, outcome.code() == null ? null : outcome.code().name());
-        ps.setString(i++, outcome.message());
-        ps.setString(i++, row.guest().logs());
+        ps.setString(i++, StoredText.encode(outcome.message()));
+        ps.setString(i++, StoredText.encode(row.guest().logs()));
         ps.setLong(i++, row.guest().seed());
         ps.setTimestamp(i++, Timestamp.from(row.timing().startedAt()));
         ps.setTimestamp(i++, Timestamp.from(row.timing().finishedAt()));
@@ -316,7 +316,7 @@ public class ExecutionStore implements RecordedAttempts {
         ref == null && digest == null ? null : new FunctionUsed(ref, digest),
         rs.getString("input_digest"),
         outcome(rs, true),
-        new Guest(rs.getLong("seed"), rs.getString("logs")),
+        new Guest(rs.getLong("seed"), StoredText.decode(rs.getString("logs"))),
         new Timing(
             rs.getTimestamp("started_at").toInstant(),
             rs.getTimestamp("finished_at").toInstant(),
@@ -338,7 +338,7 @@ public class ExecutionStore implements RecordedAttempts {
     return Outcome.of(
         ExecutionStatus.of(rs.getString("status")),
         rs.getString("error_code"),
-        withMessage ? rs.getString("error_message") : null,
+        withMessage ? StoredText.decode(rs.getString("error_message")) : null,
         rs.getString("output_digest"));
   }
 

@@ -252,7 +252,7 @@ public class RunStore {
         ps.setString(1, u.status().id());
         ps.setString(2, u.output() == null ? null : u.output().digest());
         ps.setString(3, u.error() == null ? null : u.error().codeId());
-        ps.setString(4, u.error() == null ? null : u.error().message());
+        ps.setString(4, u.error() == null ? null : StoredText.encode(u.error().message()));
         ps.setTimestamp(5, u.finishedAt() == null ? null : Timestamp.from(u.finishedAt()));
         ps.setString(6, u.runId());
         ps.setInt(7, u.generation());

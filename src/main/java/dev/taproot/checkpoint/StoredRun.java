@@ -35,7 +35,8 @@ public final class StoredRun {
         e.errorCode == null && e.errorMessage == null
             ? null
             : new RunError(
-                RunError.Code.of(e.errorCode), e.errorMessage == null ? "" : e.errorMessage);
+                RunError.Code.of(e.errorCode),
+                e.errorMessage == null ? "" : StoredText.decode(e.errorMessage));
     this.trace = new SpanRef(e.traceId, e.spanId);
     this.overrides = e.overrides;
     this.generation = e.generation;
