@@ -1,6 +1,7 @@
 package dev.taproot.checkpoint;
 
 import dev.taproot.config.TaprootConfig;
+import dev.taproot.function.FailureCode;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -151,6 +152,7 @@ public class CheckpointWriter {
       }
     }
     List<AttemptConflictException> conflicts = new ArrayList<>();
+    List<ExecutionRecord> committedAlone = new ArrayList<>();
     List<RunUpdate> applied;
     long backoff = 100;
     while (true) {
@@ -165,6 +167,13 @@ public class CheckpointWriter {
             continue;
           }
         }
+        if (ExecutionStore.isRefused(e) && !executions.isEmpty()) {
+          // One bad row must not keep the rest from committing, nor stall the writer: each
+          // execution is tried alone, and one the database refuses is recorded as failed.
+          committedAlone.addAll(commitOneByOne(executions));
+          executions = List.of();
+          continue;
+        }
         backoff = waitBeforeRetry(e, executions.size(), backoff);
       } catch (RuntimeException e) {
         backoff = waitBeforeRetry(e, executions.size(), backoff);
@@ -175,8 +184,65 @@ public class CheckpointWriter {
     }
     List<RunUpdate> superseded = new ArrayList<>(runs);
     superseded.removeAll(applied);
-    notifyListeners(executions, applied, conflicts, superseded);
+    committedAlone.addAll(executions);
+    notifyListeners(committedAlone, applied, conflicts, superseded);
     done.addAndGet(batch.size());
+  }
+
+  /**
+   * Commits each execution in its own transaction; one whose row the database refuses is replaced
+   * by a failed attempt (INTERNAL) that says why and keeps only what identifies it. Returns what
+   * was committed.
+   */
+  private List<ExecutionRecord> commitOneByOne(List<ExecutionRecord> executions)
+      throws InterruptedException {
+    List<ExecutionRecord> committed = new ArrayList<>();
+    for (ExecutionRecord r : executions) {
+      ExecutionRecord stored = r;
+      while (stored != null) {
+        try {
+          commit(List.of(stored), List.of());
+          committed.add(stored);
+          stored = null;
+        } catch (SQLException e) {
+          if (ExecutionStore.isConflict(e)) {
+            Log.warn(new AttemptConflictException(stored.attempt()).getMessage());
+            stored = null;
+          } else if (ExecutionStore.isRefused(e) && stored == r) {
+            Log.errorf(e, "the database refused the checkpoint of %s", r.attempt());
+            stored = refused(r, e);
+          } else if (ExecutionStore.isRefused(e)) {
+            Log.errorf(e, "the checkpoint of %s cannot be stored; it is dropped", r.attempt());
+            stored = null;
+          } else {
+            waitBeforeRetry(e, 1, 1_000);
+          }
+        }
+      }
+    }
+    return committed;
+  }
+
+  /** What is kept of an execution whose checkpoint the database refused. */
+  private static ExecutionRecord refused(ExecutionRecord r, SQLException e) {
+    Checkpoint row = r.checkpoint();
+    String reason = String.valueOf(e.getMessage());
+    if (reason.length() > 500) {
+      reason = reason.substring(0, 500) + "…";
+    }
+    Checkpoint kept =
+        new Checkpoint(
+            row.attempt(),
+            row.order(),
+            null,
+            null,
+            new Outcome.Failed(
+                FailureCode.INTERNAL,
+                "the database refused this execution's checkpoint (" + reason + ")"),
+            new Guest(row.guest().seed(), null),
+            row.timing(),
+            row.span());
+    return ExecutionRecord.withoutCall(kept, r.workflow(), List.of());
   }
 
   /** A checkpoint is never dropped: the database may be restarting, so wait and write again. */

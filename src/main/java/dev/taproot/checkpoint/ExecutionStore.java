@@ -103,6 +103,27 @@ public class ExecutionStore implements RecordedAttempts {
     return false;
   }
 
+  /**
+   * Whether a failed write was refused for its data (SQLState class 22, or an integrity rule other
+   * than a duplicate key): writing the same row again would fail again.
+   */
+  static boolean isRefused(SQLException e) {
+    for (SQLException x = e; x != null; x = x.getNextException()) {
+      for (Throwable t = x; t instanceof SQLException s; t = t.getCause()) {
+        String state = s.getSQLState();
+        if (state != null
+            && (state.startsWith("22")
+                || (state.startsWith("23") && !UNIQUE_VIOLATION.equals(state)))) {
+          return true;
+        }
+        if (t.getCause() == t) {
+          break;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Which of {@code attempts} already have a committed row. */
   Set<AttemptRef> existing(Collection<AttemptRef> attempts) {
     Set<AttemptRef> found = new LinkedHashSet<>();
