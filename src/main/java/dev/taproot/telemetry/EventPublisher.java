@@ -39,7 +39,7 @@ public class EventPublisher implements CheckpointWriter.Listener {
         fields.put("attempt", row.attempt().number());
         fields.put("errorCode", row.outcome().code().name());
         fields.put("errorMessage", row.outcome().message());
-        fields.put("functionRef", row.function().ref());
+        fields.put("functionRef", row.function() == null ? null : row.function().ref());
         fields.put("spanId", row.span().spanId());
         events.publish("execution.failed", r.runId(), r.workflow(), row.span().traceId(), fields);
       }

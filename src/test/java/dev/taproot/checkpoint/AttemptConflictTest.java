@@ -29,21 +29,7 @@ class AttemptConflictTest {
 
   @Test
   void theFirstCommittedAttemptWinsAndTheSecondIsAConflict() throws InterruptedException {
-    String inc = Api.register("inc", Api.testModule("inc"));
-    String wf = Api.unique("conflict");
-    Api.submit(
-        """
-        name: %s
-        functions:
-          inc: { ref: %s }
-        steps:
-          one:
-            function: inc
-            input: { n: 1 }
-        """
-            .formatted(wf, inc));
-    String run = Api.start(wf, "{}");
-    Api.awaitFinished(run);
+    String run = Api.finishedRun("conflict");
     writer.addListener(
         new CheckpointWriter.Listener() {
           @Override
@@ -88,7 +74,7 @@ class AttemptConflictTest {
     return new Checkpoint(
         attempt,
         0,
-        new FunctionUsed("inc@1", "sha256:x"),
+        new FunctionUsed("echo@1", "sha256:x"),
         null,
         outcome,
         new Guest(42, null),

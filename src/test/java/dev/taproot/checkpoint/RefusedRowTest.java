@@ -25,19 +25,7 @@ class RefusedRowTest {
 
   @Test
   void oneRefusedRowFailsOnlyItsExecution() throws InterruptedException {
-    String echo = Api.register("echo", Api.testModule("echo"));
-    String wf = Api.unique("refused");
-    Api.submit(
-        """
-        name: %s
-        functions:
-          echo: { ref: %s }
-        steps:
-          one: { function: echo }
-        """
-            .formatted(wf, echo));
-    String run = Api.start(wf, "{}");
-    Api.awaitFinished(run);
+    String run = Api.finishedRun("refused");
 
     ExecutionRecord good = record(run, "good", "echo@1");
     ExecutionRecord bad = record(run, "bad", "x".repeat(200) + "@1");

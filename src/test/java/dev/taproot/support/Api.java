@@ -69,6 +69,27 @@ public final class Api {
         .getInt("version");
   }
 
+  /**
+   * A run of a one-step workflow (the echo module) that has finished: a run row for tests that
+   * write checkpoints of their own against it.
+   */
+  public static String finishedRun(String prefix) {
+    String echo = register("echo", testModule("echo"));
+    String wf = unique(prefix);
+    submit(
+        """
+        name: %s
+        functions:
+          echo: { ref: %s }
+        steps:
+          one: { function: echo }
+        """
+            .formatted(wf, echo));
+    String run = start(wf, "{}");
+    awaitFinished(run);
+    return run;
+  }
+
   public static String start(String workflow, String jsonInput) {
     return given()
         .contentType("application/json")
