@@ -15,10 +15,13 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The packaged service in its own JVM, on a fresh H2 file or PostgreSQL schema, for the benchmarks.
+ * With {@code -Dbench.jfr=/path/name.jfr} the service JVM runs under Java Flight Recorder (the
+ * {@code profile} settings) and writes {@code /path/name-<db>.jfr} when it stops.
  */
 final class BenchService implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -65,10 +68,20 @@ final class BenchService implements AutoCloseable {
       user = "sa";
       app = Path.of("target/quarkus-app");
     }
-    List<String> cmd =
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx6g");
+    String jfr = System.getProperty("bench.jfr");
+    if (jfr != null && !jfr.isBlank()) {
+      // Opt-in CPU profile of the service JVM, written when it stops; one file per service
+      // started, the database's name inserted before the extension.
+      Path file = Path.of(jfr.replaceFirst("(\\.jfr)?$", "-" + db + ".jfr")).toAbsolutePath();
+      cmd.add("-XX:FlightRecorderOptions:stackdepth=256");
+      cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + file);
+      System.out.println("service JFR recording: " + file);
+    }
+    cmd.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx6g",
             "-Dquarkus.http.port=" + port,
             "-Dquarkus.datasource.jdbc.url=" + jdbc,
             "-Dquarkus.datasource.username=" + user,
@@ -76,7 +89,7 @@ final class BenchService implements AutoCloseable {
             "-Dtaproot.runs.max-input-size=1G",
             "-Dquarkus.log.level=WARN",
             "-jar",
-            app.resolve("quarkus-run.jar").toString());
+            app.resolve("quarkus-run.jar").toString()));
     System.out.println("service log: " + work.resolve("service.log"));
     Process p =
         new ProcessBuilder(cmd)

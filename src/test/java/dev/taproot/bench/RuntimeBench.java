@@ -1,12 +1,6 @@
 package dev.taproot.bench;
 
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.runtime.ImportValues;
-import com.dylibso.chicory.runtime.Instance;
-import com.dylibso.chicory.runtime.Machine;
 import com.dylibso.chicory.wasi.WasiExitException;
-import com.dylibso.chicory.wasi.WasiOptions;
-import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.Parser;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,8 +13,6 @@ import dev.taproot.function.runtime.Invocation;
 import dev.taproot.function.runtime.Limits;
 import dev.taproot.function.runtime.MemoryMode;
 import dev.taproot.function.runtime.WasmRuntime;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -36,7 +28,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -113,8 +104,7 @@ public final class RuntimeBench {
     Latency slow;
     Latency naive;
     Latency setup;
-    Function<Instance, Machine> naiveMachines;
-    WasmModule naiveModule;
+    NaiveChicory chicory;
 
     Module(Path path) throws IOException {
       this.name = path.getFileName().toString().replaceFirst("\\.wasm$", "");
@@ -228,8 +218,7 @@ public final class RuntimeBench {
     } catch (InvalidModuleException e) {
       throw new IllegalStateException("valid a moment ago", e);
     }
-    module.naiveModule = Parser.parse(module.wasm);
-    module.naiveMachines = MachineFactoryCompiler.compile(module.naiveModule);
+    module.chicory = new NaiveChicory(module.wasm);
     warmUp(runtime, module.compiled, module.invocation);
     if (INTERPRETED) {
       warmUp(runtime, module.interpreted, module.invocation);
@@ -242,20 +231,8 @@ public final class RuntimeBench {
 
   /** One call the way Chicory's documentation shows it: new WASI, new instance, _start. */
   private static void naiveCall(Module module) {
-    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-    ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-    WasiOptions options =
-        WasiOptions.builder()
-            .withStdin(new ByteArrayInputStream(module.invocation.input()))
-            .withStdout(stdout)
-            .withStderr(stderr)
-            .build();
-    try (WasiPreview1 wasi = WasiPreview1.builder().withOptions(options).build()) {
-      Instance.builder(module.naiveModule)
-          .withMachineFactory(module.naiveMachines)
-          .withImportValues(ImportValues.builder().addFunction(wasi.toHostFunctions()).build())
-          .build();
-      JSON.readTree(stdout.toByteArray());
+    try {
+      JSON.readTree(module.chicory.call(module.invocation.input()));
     } catch (WasiExitException | IOException e) {
       // A non-zero exit or non-JSON output is an outcome, as it is for the runtime.
     } catch (RuntimeException e) {
