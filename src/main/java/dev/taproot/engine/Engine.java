@@ -54,6 +54,10 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   private final Event<RunFinished> finishedEvents;
   private final ExecutionTracing tracing;
   private final Map<String, RunState> live = new ConcurrentHashMap<>();
+
+  /** The attempts on a worker right now, by run, so that a cancel can stop them. */
+  private final Map<String, Set<Work>> running = new ConcurrentHashMap<>();
+
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService timer;
   private final PayloadStore payloads;
@@ -205,6 +209,8 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
       return false;
     }
     state.cancel();
+    // Its running executions stop too: each ends as CANCELLED, and a resume runs it again.
+    running.getOrDefault(runId, Set.of()).forEach(Work::interrupt);
     return true;
   }
 
@@ -337,10 +343,12 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   public void superseded(List<RunUpdate> runs) {
     for (RunUpdate u : runs) {
       live.remove(u.runId());
+      running.remove(u.runId());
     }
   }
 
   private void finished(RunUpdate u) {
+    running.remove(u.runId());
     RunState state = live.remove(u.runId());
     if (state == null) {
       return;
@@ -363,8 +371,27 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   private final class Work implements Runnable, Comparable<Work> {
     private final ExecutionTask task;
 
+    /** The worker running this attempt; null before and after, so no interrupt outlives it. */
+    private Thread thread;
+
     Work(ExecutionTask task) {
       this.task = task;
+    }
+
+    synchronized void interrupt() {
+      if (thread != null) {
+        thread.interrupt();
+      }
+    }
+
+    private synchronized void enter() {
+      thread = Thread.currentThread();
+    }
+
+    private synchronized void leave() {
+      thread = null;
+      // A cancel that came after the guest ended must not reach the worker's next attempt.
+      Thread.interrupted();
     }
 
     @Override
@@ -384,6 +411,9 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
       maxInFlight.accumulateAndGet(now, Math::max);
       task.step().executing.incrementAndGet();
       RunContext ctx = task.run().ctx;
+      Set<Work> ofRun = running.computeIfAbsent(ctx.runId, k -> ConcurrentHashMap.newKeySet());
+      ofRun.add(this);
+      enter();
       try (LogContext log =
           LogContext.execution(
               ctx.runId, task.step().id(), task.item().key, task.attempt(), ctx.traceId)) {
@@ -408,6 +438,8 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
         ExecutionLog.finished(record);
         writer.submit(record);
       } finally {
+        leave();
+        ofRun.remove(this);
         task.step().executing.decrementAndGet();
         inFlight.decrementAndGet();
       }

@@ -167,7 +167,7 @@ public class ExecutionRunner {
     Instant callEnded = Instant.now();
     if (result instanceof ExecutionResult.Failed f) {
       return new Attempted(
-          input, null, new Outcome.Failed(f.code(), f.message()), f.logs(), callStarted, callEnded);
+          input, null, Outcome.failure(f.code(), f.message()), f.logs(), callStarted, callEnded);
     }
     ExecutionResult.Succeeded s = (ExecutionResult.Succeeded) result;
     Payload output = Payload.of(s.output());
@@ -233,7 +233,7 @@ public class ExecutionRunner {
       Instant callStarted,
       Instant callEnded) {
     static Attempted failed(Payload input, FailureCode code, String message) {
-      return new Attempted(input, null, new Outcome.Failed(code, message), null, null, null);
+      return new Attempted(input, null, Outcome.failure(code, message), null, null, null);
     }
   }
 }

@@ -121,6 +121,42 @@ class DurableControlTest {
   }
 
   @Test
+  void aCancelStopsTheExecutionsThatAreRunning() {
+    String spin = Api.register("spin", Api.testModule("spin"));
+    String wf = Api.unique("stop");
+    Api.submit(
+        """
+        name: %s
+        functions:
+          spin: { ref: %s }
+        steps:
+          long:
+            function: spin
+            input: { spin: 500000000000 }
+            timeout: 10m
+        """
+            .formatted(wf, spin));
+    String run = Api.start(wf, "{}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> Api.run(run).getInt("progress.long.running") > 0);
+    long cancelled = System.nanoTime();
+    given().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> given().get("/api/v1/runs/" + run + "/steps/long/items/0").statusCode() == 200);
+    JsonPath item = Api.item(run, "long", "0");
+    assertEquals("CANCELLED", item.getString("error.code"), "stopped, not failed by itself");
+    assertTrue(
+        Duration.ofNanos(System.nanoTime() - cancelled).toSeconds() < 20,
+        "the guest was stopped, not left to spin for minutes");
+    assertEquals("cancelled", Api.run(run).getString("status"));
+  }
+
+  @Test
   void twoRedrivesAtTheSameMomentGiveOneWinnerAndA409() throws Exception {
     String run = finishedFailedRun();
     // Every item from the first step: the redrive that wins runs for seconds, so the other one
