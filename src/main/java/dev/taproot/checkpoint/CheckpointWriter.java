@@ -170,13 +170,21 @@ public class CheckpointWriter {
         if (ExecutionStore.isRefused(e) && !executions.isEmpty()) {
           // One bad row must not keep the rest from committing, nor stall the writer: each
           // execution is tried alone, and one the database refuses is recorded as failed.
-          committedAlone.addAll(commitOneByOne(executions));
+          committedAlone.addAll(commitOneByOne(executions, conflicts));
           executions = List.of();
           continue;
         }
         backoff = waitBeforeRetry(e, executions.size(), backoff);
       } catch (RuntimeException e) {
-        backoff = waitBeforeRetry(e, executions.size(), backoff);
+        // A fault while writing (a bug, a value no statement can take) is no reason to try the
+        // same batch forever: it is isolated like a refused batch, row by row.
+        Log.errorf(e, "checkpoint batch of %d executions could not be written", executions.size());
+        if (executions.isEmpty()) {
+          backoff = waitBeforeRetry(e, 0, backoff);
+        } else {
+          committedAlone.addAll(commitOneByOne(executions, conflicts));
+          executions = List.of();
+        }
       }
     }
     for (AttemptConflictException c : conflicts) {
@@ -194,29 +202,38 @@ public class CheckpointWriter {
    * by a failed attempt (INTERNAL) that says why and keeps only what identifies it. Returns what
    * was committed.
    */
-  private List<ExecutionRecord> commitOneByOne(List<ExecutionRecord> executions)
+  // Boundary: whatever one row makes the write throw fails that execution alone.
+  @SuppressWarnings("checkstyle:IllegalCatch")
+  private List<ExecutionRecord> commitOneByOne(
+      List<ExecutionRecord> executions, List<AttemptConflictException> conflicts)
       throws InterruptedException {
     List<ExecutionRecord> committed = new ArrayList<>();
     for (ExecutionRecord r : executions) {
       ExecutionRecord stored = r;
       while (stored != null) {
+        Exception refusal = null;
         try {
           commit(List.of(stored), List.of());
           committed.add(stored);
           stored = null;
         } catch (SQLException e) {
           if (ExecutionStore.isConflict(e)) {
-            Log.warn(new AttemptConflictException(stored.attempt()).getMessage());
+            conflicts.add(new AttemptConflictException(stored.attempt()));
             stored = null;
-          } else if (ExecutionStore.isRefused(e) && stored == r) {
-            Log.errorf(e, "the database refused the checkpoint of %s", r.attempt());
-            stored = refused(r, e);
           } else if (ExecutionStore.isRefused(e)) {
-            Log.errorf(e, "the checkpoint of %s cannot be stored; it is dropped", r.attempt());
-            stored = null;
+            refusal = e;
           } else {
             waitBeforeRetry(e, 1, 1_000);
           }
+        } catch (RuntimeException e) {
+          refusal = e;
+        }
+        if (refusal != null && stored == r) {
+          Log.errorf(refusal, "the checkpoint of %s could not be stored", r.attempt());
+          stored = refused(r, refusal);
+        } else if (refusal != null) {
+          Log.errorf(refusal, "the checkpoint of %s cannot be stored; it is dropped", r.attempt());
+          stored = null;
         }
       }
     }
@@ -224,7 +241,7 @@ public class CheckpointWriter {
   }
 
   /** What is kept of an execution whose checkpoint the database refused. */
-  private static ExecutionRecord refused(ExecutionRecord r, SQLException e) {
+  private static ExecutionRecord refused(ExecutionRecord r, Exception e) {
     Checkpoint row = r.checkpoint();
     String reason = String.valueOf(e.getMessage());
     if (reason.length() > 500) {

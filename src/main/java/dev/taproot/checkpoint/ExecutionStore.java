@@ -91,16 +91,7 @@ public class ExecutionStore implements RecordedAttempts {
 
   /** Whether a failed write broke a primary key: an attempt that is already checkpointed. */
   static boolean isConflict(SQLException e) {
-    for (SQLException x = e; x != null; x = x.getNextException()) {
-      if (UNIQUE_VIOLATION.equals(x.getSQLState())) {
-        return true;
-      }
-      if (x.getCause() instanceof SQLException cause
-          && UNIQUE_VIOLATION.equals(cause.getSQLState())) {
-        return true;
-      }
-    }
-    return false;
+    return anyState(e, UNIQUE_VIOLATION::equals);
   }
 
   /**
@@ -108,16 +99,23 @@ public class ExecutionStore implements RecordedAttempts {
    * than a duplicate key): writing the same row again would fail again.
    */
   static boolean isRefused(SQLException e) {
+    return anyState(
+        e,
+        state ->
+            state.startsWith("22") || (state.startsWith("23") && !UNIQUE_VIOLATION.equals(state)));
+  }
+
+  /**
+   * Whether any SQLState of a failed batch matches: drivers report a batch's cause in the chain of
+   * next exceptions (PostgreSQL) or as the cause of each (H2).
+   */
+  private static boolean anyState(SQLException e, java.util.function.Predicate<String> wanted) {
     for (SQLException x = e; x != null; x = x.getNextException()) {
-      for (Throwable t = x; t instanceof SQLException s; t = t.getCause()) {
-        String state = s.getSQLState();
-        if (state != null
-            && (state.startsWith("22")
-                || (state.startsWith("23") && !UNIQUE_VIOLATION.equals(state)))) {
+      for (Throwable t = x;
+          t instanceof SQLException s;
+          t = t.getCause() == t ? null : t.getCause()) {
+        if (s.getSQLState() != null && wanted.test(s.getSQLState())) {
           return true;
-        }
-        if (t.getCause() == t) {
-          break;
         }
       }
     }
