@@ -131,6 +131,27 @@ public class Redrive {
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException r ? r : e;
     }
+    Map<ItemRef, Integer> reruns = new HashMap<>();
+    selection
+        .keys()
+        .forEach(
+            (step, keys) ->
+                state
+                    .recorded
+                    .latest(step, keys)
+                    .values()
+                    .forEach(r -> reruns.put(r.item(), r.attempt())));
+    StoredRun reopened =
+        runs.reopen(old.runId, old.generation, overrides, reruns)
+            .orElseThrow(() -> changedMeanwhile(old.runId));
+    RunContext ctx = loader.context(reopened, old.definition, old.input);
+    if (run.status() == RunStatus.CANCELLED) {
+      // Items a cancel kept from ever running have no checkpoint to count or select: the whole
+      // run is rebuilt, as on a resume, so that they run too and no fan-in sees part of them.
+      RunLoader.Loaded loaded = loader.load(ctx);
+      engine.start(ctx, loaded.recorded(), loaded.rerun(), null);
+      return;
+    }
     WorkflowDefinition def = old.definition;
     Map<String, Set<String>> rebuilt = new LinkedHashMap<>();
     Map<String, Set<String>> followedKeys = new HashMap<>();
@@ -166,29 +187,6 @@ public class Redrive {
                           step, RecordedRun.Tally.NONE.plus(r, -1), RecordedRun.Tally::plus);
                       recorded.put(r.item(), r);
                     }));
-    Map<ItemRef, Integer> reruns = new HashMap<>();
-    selection
-        .keys()
-        .forEach(
-            (step, keys) ->
-                keys.forEach(
-                    k -> {
-                      RecordedAttempt r = recorded.get(new ItemRef(step, k));
-                      if (r != null) {
-                        reruns.put(r.item(), r.attempt());
-                      }
-                    }));
-    StoredRun reopened =
-        runs.reopen(old.runId, old.generation, overrides, reruns)
-            .orElseThrow(() -> changedMeanwhile(old.runId));
-    if (run.status() == RunStatus.CANCELLED) {
-      // Items a cancel kept from ever running have no checkpoint to count or select: the whole
-      // run is rebuilt, as on a resume, so that they run too and no fan-in sees part of them.
-      RunLoader.Loaded loaded = loader.load(old.runId);
-      engine.start(loaded.context(), loaded.recorded(), loaded.rerun(), null);
-      return;
-    }
-    RunContext ctx = loader.context(reopened, old.definition, old.input);
     Map<ItemRef, RecordedAttempt> followed = new HashMap<>();
     followedKeys.forEach(
         (step, keys) ->

@@ -58,7 +58,12 @@ public class RunLoader {
   }
 
   public Loaded load(String runId) {
-    RunContext context = context(runId);
+    return load(context(runId));
+  }
+
+  /** What a run whose context is known recorded: every item's latest attempt, pending reruns. */
+  Loaded load(RunContext context) {
+    String runId = context.runId;
     Map<ItemRef, RecordedAttempt> recorded = new RecordedRun(runId, executions).latestOfEveryItem();
     Set<ItemRef> rerun = new HashSet<>();
     runs.reruns(runId)
