@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,7 +41,29 @@ public class CheckpointWriter {
      * generation since its scheduler made them.
      */
     default void superseded(List<RunUpdate> runs) {}
+
+    /** Partitions marked done, every item of theirs final. */
+    default void unitsDone(List<Lease> partitions) {}
+
+    /**
+     * Leases found lost in the fencing check: whatever was submitted under them was not committed,
+     * and their holder must drop the work (another instance owns it now, or its run changed).
+     */
+    default void fenced(Set<Lease> leases) {}
   }
+
+  /** A run status submitted under the lease of the scheduler that decided it. */
+  private record Status(Lease lease, RunUpdate update) {}
+
+  /** A partition whose every item is final. */
+  private record Done(Lease lease) {}
+
+  /** What one transaction wrote; {@code lost} leases had their work left out. */
+  private record Written(
+      List<ExecutionRecord> executions,
+      List<RunUpdate> applied,
+      List<Lease> done,
+      Set<Lease> lost) {}
 
   private final AgroalDataSource dataSource;
   private final int batchSize;
@@ -57,15 +80,21 @@ public class CheckpointWriter {
 
   private final ExecutionStore executionStore;
   private final RunStore runStore;
+  private final ClusterStore cluster;
+  private final Duration leaseLength;
+  private final AtomicLong fencedWrites = new AtomicLong();
 
   CheckpointWriter(
       AgroalDataSource dataSource,
       TaprootConfig config,
       ExecutionStore executionStore,
-      RunStore runStore) {
+      RunStore runStore,
+      ClusterStore cluster) {
     this.dataSource = dataSource;
     this.executionStore = executionStore;
     this.runStore = runStore;
+    this.cluster = cluster;
+    this.leaseLength = config.cluster().lease();
     this.batchSize = config.engine().checkpointBatchSize();
     this.flushNanos = config.engine().checkpointFlushInterval().toNanos();
     this.thread = new Thread(this::loop, "taproot-checkpoint-writer");
@@ -82,9 +111,21 @@ public class CheckpointWriter {
     queue.add(record);
   }
 
-  public void submit(RunUpdate update) {
+  /** A run's new status, decided by the scheduler holding {@code lease}. */
+  public void submit(Lease lease, RunUpdate update) {
     submitted.incrementAndGet();
-    queue.add(update);
+    queue.add(new Status(java.util.Objects.requireNonNull(lease, "lease"), update));
+  }
+
+  /** A partition is done: committed after everything submitted under its lease before. */
+  public void submitDone(Lease partition) {
+    submitted.incrementAndGet();
+    queue.add(new Done(partition));
+  }
+
+  /** Executions and statuses left out because their lease was lost (for metrics). */
+  public long fencedWrites() {
+    return fencedWrites.get();
   }
 
   /** Bytes of new payloads written since start (for metrics). */
@@ -143,21 +184,25 @@ public class CheckpointWriter {
   @SuppressWarnings("checkstyle:IllegalCatch")
   private void commitWithRetry(List<Object> batch) throws InterruptedException {
     List<ExecutionRecord> executions = new ArrayList<>();
-    List<RunUpdate> runs = new ArrayList<>();
+    List<Status> runs = new ArrayList<>();
+    List<Lease> dones = new ArrayList<>();
     for (Object o : batch) {
       if (o instanceof ExecutionRecord r) {
         executions.add(r);
+      } else if (o instanceof Status u) {
+        runs.add(u);
       } else {
-        runs.add((RunUpdate) o);
+        dones.add(((Done) o).lease());
       }
     }
     List<AttemptConflictException> conflicts = new ArrayList<>();
     List<ExecutionRecord> committedAlone = new ArrayList<>();
-    List<RunUpdate> applied;
+    Set<Lease> lost = new java.util.HashSet<>();
+    Written written;
     long backoff = 100;
     while (true) {
       try {
-        applied = commit(executions, runs);
+        written = commit(executions, runs, dones);
         break;
       } catch (SQLException e) {
         if (ExecutionStore.isConflict(e)) {
@@ -170,7 +215,7 @@ public class CheckpointWriter {
         if (ExecutionStore.isRefused(e) && !executions.isEmpty()) {
           // One bad row must not keep the rest from committing, nor stall the writer: each
           // execution is tried alone, and one the database refuses is recorded as failed.
-          committedAlone.addAll(commitOneByOne(executions, conflicts));
+          committedAlone.addAll(commitOneByOne(executions, conflicts, lost));
           executions = List.of();
           continue;
         }
@@ -182,7 +227,7 @@ public class CheckpointWriter {
         if (executions.isEmpty()) {
           backoff = waitBeforeRetry(e, 0, backoff);
         } else {
-          committedAlone.addAll(commitOneByOne(executions, conflicts));
+          committedAlone.addAll(commitOneByOne(executions, conflicts, lost));
           executions = List.of();
         }
       }
@@ -190,12 +235,41 @@ public class CheckpointWriter {
     for (AttemptConflictException c : conflicts) {
       Log.warn(c.getMessage());
     }
-    List<RunUpdate> superseded = new ArrayList<>(runs);
-    superseded.removeAll(applied);
-    committedAlone.addAll(executions);
-    notifyListeners(committedAlone, applied, conflicts, superseded);
+    lost.addAll(written.lost());
+    List<RunUpdate> superseded = new ArrayList<>();
+    for (Status u : runs) {
+      if (!lost.contains(u.lease()) && !written.applied().contains(u.update())) {
+        superseded.add(u.update());
+      }
+    }
+    committedAlone.addAll(written.executions());
+    if (!lost.isEmpty()) {
+      fencedWrites.addAndGet(batch.stream().filter(o -> lost.contains(leaseOf(o))).count());
+      Log.warnf(
+          "lease(s) %s lost: what was submitted under them is not committed (another instance"
+              + " owns the work now, or the run changed)",
+          lost);
+    }
+    notifyListeners(
+        new Notice(committedAlone, written.applied(), conflicts, superseded, written.done(), lost));
     done.addAndGet(batch.size());
   }
+
+  private static Lease leaseOf(Object entry) {
+    if (entry instanceof ExecutionRecord r) {
+      return r.lease();
+    }
+    return entry instanceof Status u ? u.lease() : ((Done) entry).lease();
+  }
+
+  /** What the listeners hear of one batch. */
+  private record Notice(
+      List<ExecutionRecord> executions,
+      List<RunUpdate> runs,
+      List<AttemptConflictException> conflicts,
+      List<RunUpdate> superseded,
+      List<Lease> done,
+      Set<Lease> lost) {}
 
   /**
    * Commits each execution in its own transaction; one whose row the database refuses is replaced
@@ -205,7 +279,7 @@ public class CheckpointWriter {
   // Boundary: whatever one row makes the write throw fails that execution alone.
   @SuppressWarnings("checkstyle:IllegalCatch")
   private List<ExecutionRecord> commitOneByOne(
-      List<ExecutionRecord> executions, List<AttemptConflictException> conflicts)
+      List<ExecutionRecord> executions, List<AttemptConflictException> conflicts, Set<Lease> lost)
       throws InterruptedException {
     List<ExecutionRecord> committed = new ArrayList<>();
     for (ExecutionRecord r : executions) {
@@ -213,8 +287,9 @@ public class CheckpointWriter {
       while (stored != null) {
         Exception refusal = null;
         try {
-          commit(List.of(stored), List.of());
-          committed.add(stored);
+          Written w = commit(List.of(stored), List.of(), List.of());
+          committed.addAll(w.executions());
+          lost.addAll(w.lost());
           stored = null;
         } catch (SQLException e) {
           if (ExecutionStore.isConflict(e)) {
@@ -259,7 +334,7 @@ public class CheckpointWriter {
             new Guest(row.guest().seed(), null),
             row.timing(),
             row.span());
-    return ExecutionRecord.withoutCall(kept, r.workflow(), List.of());
+    return ExecutionRecord.withoutCall(r.lease(), kept, r.workflow(), List.of());
   }
 
   /** A checkpoint is never dropped: the database may be restarting, so wait and write again. */
@@ -291,19 +366,21 @@ public class CheckpointWriter {
   }
 
   @SuppressWarnings("checkstyle:IllegalCatch")
-  private void notifyListeners(
-      List<ExecutionRecord> executions,
-      List<RunUpdate> runs,
-      List<AttemptConflictException> conflicts,
-      List<RunUpdate> superseded) {
+  private void notifyListeners(Notice n) {
     for (Listener l : listeners) {
       try {
-        l.committed(executions, runs);
-        if (!conflicts.isEmpty()) {
-          l.conflicted(conflicts);
+        l.committed(n.executions(), n.runs());
+        if (!n.conflicts().isEmpty()) {
+          l.conflicted(n.conflicts());
         }
-        if (!superseded.isEmpty()) {
-          l.superseded(superseded);
+        if (!n.superseded().isEmpty()) {
+          l.superseded(n.superseded());
+        }
+        if (!n.done().isEmpty()) {
+          l.unitsDone(n.done());
+        }
+        if (!n.lost().isEmpty()) {
+          l.fenced(n.lost());
         }
       } catch (RuntimeException e) {
         // Boundary: a listener's bug must not stop the writer; each listener isolates its runs.
@@ -312,8 +389,11 @@ public class CheckpointWriter {
     }
   }
 
-  /** Commits one batch; returns the run statuses that applied. */
-  private List<RunUpdate> commit(List<ExecutionRecord> executions, List<RunUpdate> runs)
+  /**
+   * Commits one batch: first the fencing check of every lease it was made under, in the same
+   * transaction, so that the work of a lease lost meanwhile is left out.
+   */
+  private Written commit(List<ExecutionRecord> executions, List<Status> runs, List<Lease> dones)
       throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       if (dialect == null) {
@@ -321,15 +401,32 @@ public class CheckpointWriter {
       }
       c.setAutoCommit(false);
       try {
-        List<String> newDigests = writePayloads(c, executions, runs);
-        executionStore.insert(c, executions);
-        executionStore.insertEdges(c, executions);
-        List<RunUpdate> applied = runStore.update(c, runs);
+        Set<Lease> leases = new java.util.HashSet<>(dones);
+        executions.forEach(r -> leases.add(r.lease()));
+        runs.forEach(u -> leases.add(u.lease()));
+        Set<Lease> lost = cluster.fence(c, leases, leaseLength);
+        List<ExecutionRecord> held = executions;
+        List<RunUpdate> statuses = new ArrayList<>();
+        List<Lease> finished = dones;
+        if (!lost.isEmpty()) {
+          held = executions.stream().filter(r -> !lost.contains(r.lease())).toList();
+          finished = dones.stream().filter(l -> !lost.contains(l)).toList();
+        }
+        for (Status u : runs) {
+          if (!lost.contains(u.lease())) {
+            statuses.add(u.update());
+          }
+        }
+        List<String> newDigests = writePayloads(c, held, statuses);
+        executionStore.insert(c, held);
+        executionStore.insertEdges(c, held);
+        List<RunUpdate> applied = runStore.update(c, statuses);
+        cluster.done(c, finished);
         FaultInjection.reach(FaultInjection.Point.BEFORE_CHECKPOINT_COMMIT);
         c.commit();
         knownPayloads.addAll(newDigests);
         FaultInjection.reach(FaultInjection.Point.AFTER_CHECKPOINT_COMMIT);
-        return applied;
+        return new Written(held, applied, finished, lost);
       } catch (SQLException e) {
         c.rollback();
         throw e;

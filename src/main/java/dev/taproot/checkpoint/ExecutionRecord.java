@@ -4,10 +4,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One attempt ready to be committed: its checkpoint row, the payloads it references (stored once
- * per digest) and the lineage edges of the values it consumed.
+ * One attempt ready to be committed: the lease it was made under (checked when it is committed),
+ * its checkpoint row, the payloads it references (stored once per digest) and the lineage edges of
+ * the values it consumed.
  */
 public record ExecutionRecord(
+    Lease lease,
     Checkpoint checkpoint,
     String workflow,
     Payload input,
@@ -15,6 +17,7 @@ public record ExecutionRecord(
     List<LineageEdge> edges) {
 
   public ExecutionRecord {
+    Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(checkpoint, "checkpoint");
     edges = List.copyOf(edges);
     if (!Objects.equals(digest(input), checkpoint.inputDigest())
@@ -26,8 +29,8 @@ public record ExecutionRecord(
 
   /** The checkpoint of an attempt that ran no function: a skip, a failed expression, a fault. */
   public static ExecutionRecord withoutCall(
-      Checkpoint checkpoint, String workflow, List<LineageEdge> edges) {
-    return new ExecutionRecord(checkpoint, workflow, null, null, edges);
+      Lease lease, Checkpoint checkpoint, String workflow, List<LineageEdge> edges) {
+    return new ExecutionRecord(lease, checkpoint, workflow, null, null, edges);
   }
 
   private static String digest(Payload p) {

@@ -309,6 +309,18 @@ public class ExecutionStore implements RecordedAttempts {
   }
 
   @Override
+  public List<RecordedAttempt> attemptsOf(String runId, ItemRange range) {
+    List<RecordedAttempt> out = new ArrayList<>();
+    query(
+        "SELECT "
+            + ATTEMPT_COLUMNS
+            + " FROM execution WHERE run_id = ? AND item_order >= ? AND item_order < ?",
+        List.of(runId, range.first(), range.end()),
+        rs -> out.add(recordedAttempt(rs)));
+    return out;
+  }
+
+  @Override
   public List<RecordedAttempt> succeeded(String runId, String step) {
     List<RecordedAttempt> out = new ArrayList<>();
     query(

@@ -30,6 +30,9 @@ public interface RecordedAttempts {
   /** Every attempt of a run. */
   List<RecordedAttempt> attemptsOf(String runId);
 
+  /** Every attempt of a run's items whose order is in {@code range} (one partition's). */
+  List<RecordedAttempt> attemptsOf(String runId, ItemRange range);
+
   /** The succeeded attempts of a step, in item order. */
   List<RecordedAttempt> succeeded(String runId, String step);
 }

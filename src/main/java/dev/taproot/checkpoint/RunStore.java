@@ -20,9 +20,11 @@ import java.util.Optional;
 @ApplicationScoped
 public class RunStore {
   private final AgroalDataSource dataSource;
+  private final ClusterStore cluster;
 
-  RunStore(AgroalDataSource dataSource) {
+  RunStore(AgroalDataSource dataSource, ClusterStore cluster) {
     this.dataSource = dataSource;
+    this.cluster = cluster;
   }
 
   /** One page of runs, newest first, and how many match in all. */
@@ -71,9 +73,9 @@ public class RunStore {
 
   /**
    * Stores a new run, running, with its input payload and, for x-ndjson, one payload per record so
-   * that lineage can end at a line of the upload.
+   * that lineage can end at a line of the upload, and its units as {@code plan} divides it.
    */
-  public StoredRun create(NewRun run, Instant createdAt) {
+  public UnitPlan.Opened create(NewRun run, Instant createdAt, UnitPlan plan) {
     RunEntity e = new RunEntity();
     e.id = run.id();
     e.workflow = run.workflow();
@@ -87,23 +89,26 @@ public class RunStore {
     e.spanId = run.trace().spanId();
     e.createdAt = createdAt;
     e.generation = 1;
-    QuarkusTransaction.requiringNew()
-        .run(
-            () -> {
-              try (Connection c = dataSource.getConnection()) {
-                Map<String, Payload> distinct = new LinkedHashMap<>();
-                distinct.put(e.inputDigest, run.input().whole());
-                if (records != null) {
-                  records.forEach(p -> distinct.putIfAbsent(p.digest(), p));
-                }
-                PayloadStore.insert(c, SqlDialect.of(c), distinct.values());
-                e.persistAndFlush();
-                insertRecords(c, e.id, records == null ? List.of() : records);
-              } catch (SQLException x) {
-                throw new StoreException("could not store run " + e.id, x);
-              }
-            });
-    return new StoredRun(e);
+    Lease coordinator =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  try (Connection c = dataSource.getConnection()) {
+                    Map<String, Payload> distinct = new LinkedHashMap<>();
+                    distinct.put(e.inputDigest, run.input().whole());
+                    if (records != null) {
+                      records.forEach(p -> distinct.putIfAbsent(p.digest(), p));
+                    }
+                    PayloadStore.insert(c, SqlDialect.of(c), distinct.values());
+                    e.persistAndFlush();
+                    insertRecords(c, e.id, records == null ? List.of() : records);
+                    return cluster.replaceUnits(
+                        c, e.id, e.generation, plan.partitions(), plan.owner(), plan.lease());
+                  } catch (SQLException x) {
+                    throw new StoreException("could not store run " + e.id, x);
+                  }
+                });
+    return new UnitPlan.Opened(new StoredRun(e), coordinator);
   }
 
   private static void insertRecords(Connection c, String runId, List<Payload> records)
@@ -156,12 +161,13 @@ public class RunStore {
    * Marks a finished run running again, compare-and-set on the generation it was read at: of two
    * control actions that read the same generation, one wins. The items a redrive re-executes are
    * stored in the same transaction, with the attempt each replaces, so that a restart continues the
-   * redrive (see {@link #reruns}).
+   * redrive (see {@link #reruns}), and so are its new units, which void every lease of the older
+   * generation.
    *
    * @return the reopened run; empty when the run changed since it was read
    */
-  public Optional<StoredRun> reopen(
-      String runId, int readAt, String overrides, Map<ItemRef, Integer> reruns) {
+  public Optional<UnitPlan.Opened> reopen(
+      String runId, int readAt, String overrides, Map<ItemRef, Integer> reruns, UnitPlan plan) {
     return QuarkusTransaction.requiringNew()
         .call(
             () -> {
@@ -177,14 +183,23 @@ public class RunStore {
                       readAt,
                       RunStatus.RUNNING.id());
               if (changed == 0) {
-                return Optional.<StoredRun>empty();
+                return Optional.<UnitPlan.Opened>empty();
               }
+              StoredRun reopened = new StoredRun(RunEntity.<RunEntity>findById(runId));
               try (Connection c = dataSource.getConnection()) {
                 replaceReruns(c, runId, reruns);
+                Lease coordinator =
+                    cluster.replaceUnits(
+                        c,
+                        runId,
+                        reopened.generation(),
+                        plan.partitions(),
+                        plan.owner(),
+                        plan.lease());
+                return Optional.of(new UnitPlan.Opened(reopened, coordinator));
               } catch (SQLException e) {
                 throw new StoreException("could not store the redrive of run " + runId, e);
               }
-              return Optional.of(new StoredRun(RunEntity.<RunEntity>findById(runId)));
             });
   }
 

@@ -22,6 +22,40 @@ public interface TaprootConfig {
 
   Telemetry telemetry();
 
+  Cluster cluster();
+
+  /**
+   * How instances sharing one database divide the work (SPEC §5): every unit of a running run is
+   * held under a lease that its instance's heartbeat renews.
+   */
+  interface Cluster {
+    /**
+     * How long a lease lasts without a heartbeat: an instance that dies loses its work to another
+     * within this time plus one claim interval.
+     */
+    @WithDefault("20s")
+    Duration lease();
+
+    /** How often an instance renews its leases and checks that it still holds them. */
+    @WithDefault("5s")
+    Duration heartbeat();
+
+    /** How often an instance looks for unclaimed work (new partitions, a dead instance's runs). */
+    @WithDefault("1s")
+    Duration claimInterval();
+
+    /**
+     * Items per partition: a run whose input gives more items than this to the steps that follow it
+     * item by item is split into partitions, each claimable by any instance.
+     */
+    @WithDefault("5000")
+    int partitionSize();
+
+    /** Most units (runs or partitions) one instance works on at once. */
+    @WithDefault("4")
+    int maxUnits();
+  }
+
   interface Telemetry {
     /**
      * Which execution spans to export: all, failed (only failed attempts) or sample. Run and step

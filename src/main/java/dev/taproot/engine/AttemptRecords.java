@@ -31,6 +31,6 @@ final class AttemptRecords {
             null,
             Timing.instant(Instant.now().truncatedTo(ChronoUnit.MICROS)),
             new SpanRef(ctx.traceId, null));
-    return ExecutionRecord.withoutCall(row, ctx.workflow, edges);
+    return ExecutionRecord.withoutCall(ctx.lease, row, ctx.workflow, edges);
   }
 }

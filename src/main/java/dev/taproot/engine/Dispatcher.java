@@ -21,8 +21,11 @@ interface Dispatcher {
   /** A forEach step has no unfinished item left. */
   void stepFinished(RunContext ctx, String step, java.util.Map<String, Integer> counts);
 
-  /** Commit the run's final status. */
-  void finish(RunUpdate update);
+  /** Commit the run's final status, decided under {@code ctx}'s lease. */
+  void finish(RunContext ctx, RunUpdate update);
+
+  /** Every item of the partition {@code ctx}'s lease covers is final. */
+  void partitionDone(RunContext ctx);
 
   /**
    * The stored values of payload digests, for outputs a restarted run only knew by digest. Called

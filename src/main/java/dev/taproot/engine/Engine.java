@@ -8,6 +8,7 @@ import dev.taproot.checkpoint.CheckpointWriter;
 import dev.taproot.checkpoint.ExecutionRecord;
 import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRef;
+import dev.taproot.checkpoint.Lease;
 import dev.taproot.checkpoint.Outcome;
 import dev.taproot.checkpoint.Payload;
 import dev.taproot.checkpoint.PayloadStore;
@@ -53,10 +54,12 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   private final ExecutionRunner runner;
   private final Event<RunFinished> finishedEvents;
   private final ExecutionTracing tracing;
-  private final Map<String, RunState> live = new ConcurrentHashMap<>();
 
-  /** The attempts on a worker right now, by run, so that a cancel can stop them. */
-  private final Map<String, Set<Work>> running = new ConcurrentHashMap<>();
+  /** The units this instance schedules, by the lease it holds on each. */
+  private final Map<Lease, RunState> live = new ConcurrentHashMap<>();
+
+  /** The attempts on a worker right now, by lease, so that a cancel or a lost lease stops them. */
+  private final Map<Lease, Set<Work>> running = new ConcurrentHashMap<>();
 
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService timer;
@@ -157,12 +160,62 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
       Set<ItemRef> rerun,
       RedriveScope scope) {
     finished.remove(ctx.runId);
-    RunState state = new RunState(ctx, this, recorded, rerun, scope);
-    if (live.putIfAbsent(ctx.runId, state) != null) {
+    begin(ctx, new RunState(ctx, this, recorded, rerun, scope, null));
+  }
+
+  /** Starts scheduling one partition of a run, from what it recorded under earlier leases. */
+  void startPartition(RunLoader.PartitionLoad p) {
+    begin(p.context(), new RunState(p.context(), this, p.recorded(), Set.of(), null, p.scope()));
+  }
+
+  private void begin(RunContext ctx, RunState state) {
+    if (live.putIfAbsent(ctx.lease, state) != null) {
       throw new ConflictException(
-          "run " + ctx.runId + " is already being scheduled by this service; wait for it to end");
+          "unit " + ctx.lease + " is already being scheduled by this service; wait for it to end");
     }
     state.start();
+  }
+
+  /** The leases this instance schedules work under now. */
+  Set<Lease> held() {
+    return Set.copyOf(live.keySet());
+  }
+
+  /** How many units this instance schedules now. */
+  int unitCount() {
+    return live.size();
+  }
+
+  /**
+   * The heartbeat found this lease no longer valid (the run was cancelled, redriven or finished
+   * elsewhere, or the lease was taken over): stop its work here. A unit that has said its last word
+   * is left for the writer to let go once that word is committed.
+   *
+   * @return whether work was dropped
+   */
+  boolean noLongerHeld(Lease lease) {
+    RunState state = live.get(lease);
+    if (state == null || state.finishing()) {
+      return false;
+    }
+    lost(lease);
+    return true;
+  }
+
+  /** Drops a unit whose lease is lost: nothing it does any more can be committed. */
+  void lost(Lease lease) {
+    RunState state = live.remove(lease);
+    if (state == null) {
+      return;
+    }
+    state.stop();
+    running.getOrDefault(lease, Set.of()).forEach(Work::interrupt);
+    running.remove(lease);
+    Log.warnf("lease %s lost: this instance stops working on it", lease);
+  }
+
+  private List<Map.Entry<Lease, RunState>> unitsOf(String runId) {
+    return live.entrySet().stream().filter(e -> e.getKey().runId().equals(runId)).toList();
   }
 
   /** What a run that finished here recorded, if this service still remembers it. */
@@ -179,7 +232,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   }
 
   public boolean isLive(String runId) {
-    return live.containsKey(runId);
+    return !unitsOf(runId).isEmpty();
   }
 
   /**
@@ -188,7 +241,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
    */
   boolean awaitStopped(String runId, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (live.containsKey(runId)) {
+    while (isLive(runId)) {
       if (System.nanoTime() > deadline) {
         return false;
       }
@@ -204,24 +257,30 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
 
   /** Stops dispatching a run's items; returns false if the run is not live here. */
   public boolean cancel(String runId) {
-    RunState state = live.get(runId);
-    if (state == null) {
-      return false;
+    List<Map.Entry<Lease, RunState>> units = unitsOf(runId);
+    for (Map.Entry<Lease, RunState> unit : units) {
+      // Taken before the cancel: once the cancel is committed the unit is let go of, and its
+      // executions would no longer be found.
+      Set<Work> executing = running.getOrDefault(unit.getKey(), Set.of());
+      unit.getValue().cancel();
+      // Its running executions stop too: each ends as CANCELLED, and a resume runs it again.
+      executing.forEach(Work::interrupt);
     }
-    state.cancel();
-    // Its running executions stop too: each ends as CANCELLED, and a resume runs it again.
-    running.getOrDefault(runId, Set.of()).forEach(Work::interrupt);
-    return true;
+    return !units.isEmpty();
   }
 
+  /** Counts from the run's coordinator when it is scheduled here (it then knows every item). */
   public Optional<Map<String, Map<String, Integer>>> progress(String runId) {
-    return Optional.ofNullable(live.get(runId)).map(RunState::progress);
+    return unitsOf(runId).stream()
+        .filter(e -> e.getKey().coordinator())
+        .findFirst()
+        .map(e -> e.getValue().progress());
   }
 
   /** Runs being scheduled by this instance now. */
   @Override
   public int liveRuns() {
-    return live.size();
+    return (int) live.keySet().stream().map(Lease::runId).distinct().count();
   }
 
   /** The most executions that ran at once since start (for the bounded-concurrency check). */
@@ -279,8 +338,13 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   }
 
   @Override
-  public void finish(RunUpdate update) {
-    writer.submit(update);
+  public void finish(RunContext ctx, RunUpdate update) {
+    writer.submit(ctx.lease, update);
+  }
+
+  @Override
+  public void partitionDone(RunContext ctx) {
+    writer.submitDone(ctx.lease);
   }
 
   @Override
@@ -293,7 +357,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   @Override
   public void committed(List<ExecutionRecord> records, List<RunUpdate> runs) {
     for (ExecutionRecord r : records) {
-      RunState state = live.get(r.runId());
+      RunState state = live.get(r.lease());
       if (state != null) {
         Payload output = r.output();
         release(
@@ -313,13 +377,17 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   @Override
   public void conflicted(List<AttemptConflictException> conflicts) {
     for (AttemptConflictException c : conflicts) {
-      RunState state = live.get(c.attempt().runId());
-      if (state == null) {
+      List<Map.Entry<Lease, RunState>> units = unitsOf(c.attempt().runId());
+      if (units.isEmpty()) {
         continue;
       }
       for (Checkpoint stored : executions.attempts(c.attempt().runId(), c.attempt().item())) {
         if (stored.attempt().equals(c.attempt())) {
-          release(state, stored.attempt(), stored.outcome(), null, stored.span().spanId());
+          // Only the unit that schedules the item moves; the others do not know it.
+          for (Map.Entry<Lease, RunState> unit : units) {
+            release(
+                unit.getValue(), stored.attempt(), stored.outcome(), null, stored.span().spanId());
+          }
         }
       }
     }
@@ -342,14 +410,40 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   @Override
   public void superseded(List<RunUpdate> runs) {
     for (RunUpdate u : runs) {
-      live.remove(u.runId());
-      running.remove(u.runId());
+      letGo(u);
     }
   }
 
+  @Override
+  public void unitsDone(List<Lease> partitions) {
+    for (Lease l : partitions) {
+      live.remove(l);
+      running.remove(l);
+    }
+  }
+
+  @Override
+  public void fenced(Set<Lease> leases) {
+    leases.forEach(this::lost);
+  }
+
+  /** Lets go of every unit of the run's generation {@code u} was written for; returns one. */
+  private RunState letGo(RunUpdate u) {
+    RunState any = null;
+    for (Map.Entry<Lease, RunState> unit : unitsOf(u.runId())) {
+      Lease l = unit.getKey();
+      if (l.generation() == u.generation() && live.remove(l) != null) {
+        running.remove(l);
+        if (any == null || l.coordinator()) {
+          any = unit.getValue();
+        }
+      }
+    }
+    return any;
+  }
+
   private void finished(RunUpdate u) {
-    running.remove(u.runId());
-    RunState state = live.remove(u.runId());
+    RunState state = letGo(u);
     if (state == null) {
       return;
     }
@@ -411,7 +505,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
       maxInFlight.accumulateAndGet(now, Math::max);
       task.step().executing.incrementAndGet();
       RunContext ctx = task.run().ctx;
-      Set<Work> ofRun = running.computeIfAbsent(ctx.runId, k -> ConcurrentHashMap.newKeySet());
+      Set<Work> ofRun = running.computeIfAbsent(ctx.lease, k -> ConcurrentHashMap.newKeySet());
       ofRun.add(this);
       enter();
       try (LogContext log =

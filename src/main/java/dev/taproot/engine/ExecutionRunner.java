@@ -80,7 +80,12 @@ public class ExecutionRunner {
                     task.item().replacedSpanId,
                     task.item().lastError)));
     return new ExecutionRecord(
-        row.withSpanId(spanId), ctx.workflow, attempted.input(), attempted.output(), task.edges());
+        ctx.lease,
+        row.withSpanId(spanId),
+        ctx.workflow,
+        attempted.input(),
+        attempted.output(),
+        task.edges());
   }
 
   private static AttemptRef attemptRef(ExecutionTask task) {

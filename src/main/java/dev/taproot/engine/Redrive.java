@@ -5,6 +5,7 @@ import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.checkpoint.RunStore;
 import dev.taproot.checkpoint.StoredRun;
+import dev.taproot.checkpoint.UnitPlan;
 import dev.taproot.definition.StepDefinition;
 import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.error.ConflictException;
@@ -29,13 +30,16 @@ public class Redrive {
   private final ManagedExecutor executor;
   private final CompiledFunctions functions;
   private final RunStore runs;
+  private final ClusterMember member;
 
   Redrive(
       RunLoader loader,
       Engine engine,
       ManagedExecutor executor,
       CompiledFunctions functions,
-      RunStore runs) {
+      RunStore runs,
+      ClusterMember member) {
+    this.member = member;
     this.runs = runs;
     this.loader = loader;
     this.engine = engine;
@@ -141,10 +145,11 @@ public class Redrive {
                     .latest(step, keys)
                     .values()
                     .forEach(r -> reruns.put(r.item(), r.attempt())));
-    StoredRun reopened =
-        runs.reopen(old.runId, old.generation, overrides, reruns)
+    UnitPlan.Opened reopened =
+        runs.reopen(old.runId, old.generation, overrides, reruns, member.plan(List.of()))
             .orElseThrow(() -> changedMeanwhile(old.runId));
-    RunContext ctx = loader.context(reopened, old.definition, old.input);
+    RunContext ctx =
+        loader.context(reopened.run(), old.definition, old.input, reopened.coordinator());
     if (run.status() == RunStatus.CANCELLED) {
       // Items a cancel kept from ever running have no checkpoint to count or select: the whole
       // run is rebuilt, as on a resume, so that they run too and no fan-in sees part of them.

@@ -1,6 +1,7 @@
 package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.checkpoint.Lease;
 import dev.taproot.checkpoint.SpanRef;
 import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.expression.CelValues;
@@ -9,6 +10,12 @@ import java.util.Map;
 /** The fixed facts of one run: what it runs, on what, under which trace. */
 final class RunContext {
   final String runId;
+
+  /**
+   * The lease this scheduler works under; every checkpoint it makes is committed only while the
+   * lease holds. Null only for a context read to prepare a control action, which schedules nothing.
+   */
+  final Lease lease;
 
   /**
    * The run's generation this scheduler works for (see {@link dev.taproot.checkpoint.RunUpdate}).
@@ -32,6 +39,7 @@ final class RunContext {
    */
   RunContext(
       RunRef run,
+      Lease lease,
       int generation,
       WorkflowDefinition definition,
       JsonNode input,
@@ -39,6 +47,7 @@ final class RunContext {
       SpanRef trace,
       Map<String, PinnedFunction> functions) {
     this.runId = run.runId();
+    this.lease = lease;
     this.generation = generation;
     this.workflow = run.workflow();
     this.version = run.version();

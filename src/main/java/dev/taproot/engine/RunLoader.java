@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taproot.checkpoint.CanonicalJson;
 import dev.taproot.checkpoint.ExecutionStore;
+import dev.taproot.checkpoint.ItemRange;
 import dev.taproot.checkpoint.ItemRef;
+import dev.taproot.checkpoint.Lease;
 import dev.taproot.checkpoint.PayloadStore;
 import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.checkpoint.RunStore;
@@ -57,8 +59,11 @@ public class RunLoader {
             () -> new NotFoundException("no run '" + runId + "'; list runs with GET /api/v1/runs"));
   }
 
-  public Loaded load(String runId) {
-    return load(context(runId));
+  /** What a run recorded, to be scheduled under {@code lease}. */
+  public Loaded load(Lease lease) {
+    StoredRun run = run(lease.runId());
+    WorkflowDefinition def = definition(run);
+    return load(context(run, def, input(run), lease));
   }
 
   /** What a run whose context is known recorded: every item's latest attempt, pending reruns. */
@@ -86,19 +91,93 @@ public class RunLoader {
     return new RecordedRun(runId, executions, known);
   }
 
-  /** A run's context alone: definition, input, pinned functions. */
-  RunContext context(String runId) {
-    StoredRun run = run(runId);
-    WorkflowDefinition def = catalog.definition(run.workflow(), run.version());
-    JsonNode input =
-        payloads
-            .get(run.inputDigest())
-            .orElseThrow(
-                () -> new IllegalStateException("input payload of run " + runId + " is missing"));
-    return context(run, def, input);
+  /**
+   * What the coordinator of a run whose partitions are all done needs: the steps of the partitions
+   * are only counted (and read from the database by the fan-ins over them), as a redrive counts the
+   * items it leaves alone; every other step is rebuilt from its checkpoints. Without this a
+   * coordinator would rebuild every item of every partition in memory before its first fan-in.
+   */
+  Coordinator loadCoordinator(Lease lease) {
+    StoredRun run = run(lease.runId());
+    WorkflowDefinition def = definition(run);
+    RunContext ctx = context(run, def, input(run), lease);
+    Partitioning partitioning = Partitioning.of(def);
+    RecordedRun recorded = recorded(run.id());
+    Map<String, RecordedRun.Tally> tallies = new java.util.HashMap<>(recorded.tallies());
+    tallies.keySet().retainAll(partitioning.steps());
+    Map<ItemRef, RecordedAttempt> rebuilt = new java.util.HashMap<>();
+    Set<String> whole = new HashSet<>(def.steps().keySet());
+    whole.removeAll(partitioning.steps());
+    Map<String, java.util.List<String>> keys = new java.util.HashMap<>();
+    Map<ItemRef, RecordedAttempt> followed = new java.util.HashMap<>();
+    for (String step : whole) {
+      for (RecordedAttempt r : recorded.latest(step, recorded.keysOf(step)).values()) {
+        rebuilt.put(r.item(), r);
+      }
+      // An item-wise step over a partitioned one follows items that are only counted here.
+      String over = def.steps().get(step).itemWiseUpstream().orElse(null);
+      if (over != null && partitioning.steps().contains(over)) {
+        java.util.List<String> upstreamKeys = recorded.keysOf(over);
+        keys.put(step, upstreamKeys);
+        recorded.latest(over, upstreamKeys).values().forEach(r -> followed.put(r.item(), r));
+      }
+    }
+    return new Coordinator(
+        ctx, rebuilt, new RedriveScope(keys, whole, followed, tallies, recorded));
   }
 
-  RunContext context(StoredRun run, WorkflowDefinition def, JsonNode input) {
+  /** A partitioned run's coordinator: its context, the steps it rebuilds, what it counts. */
+  record Coordinator(
+      RunContext context, Map<ItemRef, RecordedAttempt> recorded, RedriveScope scope) {}
+
+  /**
+   * What a partition recorded: the latest attempt of each of its items, to be scheduled under
+   * {@code lease}. A partition claimed for the first time has recorded nothing.
+   */
+  PartitionLoad loadPartition(Lease lease, ItemRange range) {
+    StoredRun run = run(lease.runId());
+    WorkflowDefinition def = definition(run);
+    Partitioning partitioning = Partitioning.of(def);
+    RunContext ctx = context(run, def, input(run), lease);
+    Map<ItemRef, RecordedAttempt> recorded = new java.util.HashMap<>();
+    if (lease.fence() > 1) {
+      for (RecordedAttempt r : executions.attemptsOf(run.id(), range)) {
+        if (partitioning.steps().contains(r.item().step())) {
+          recorded.merge(r.item(), r, RecordedAttempt::latest);
+        }
+      }
+    }
+    return new PartitionLoad(ctx, new PartitionScope(range, partitioning.steps()), recorded);
+  }
+
+  /** A partition's context, its scope and what it recorded. */
+  record PartitionLoad(
+      RunContext context, PartitionScope scope, Map<ItemRef, RecordedAttempt> recorded) {}
+
+  /** A run's context alone, to prepare a control action: definition, input, pinned functions. */
+  RunContext context(String runId) {
+    StoredRun run = run(runId);
+    WorkflowDefinition def = definition(run);
+    return context(run, def, input(run), null);
+  }
+
+  /**
+   * The run's definition; in a transaction of its own, since a claim loads it on the cluster
+   * thread, where no request is active.
+   */
+  private WorkflowDefinition definition(StoredRun run) {
+    return QuarkusTransaction.joiningExisting()
+        .call(() -> catalog.definition(run.workflow(), run.version()));
+  }
+
+  private JsonNode input(StoredRun run) {
+    return payloads
+        .get(run.inputDigest())
+        .orElseThrow(
+            () -> new IllegalStateException("input payload of run " + run.id() + " is missing"));
+  }
+
+  RunContext context(StoredRun run, WorkflowDefinition def, JsonNode input, Lease lease) {
     Map<String, PinnedFunction> functions = new LinkedHashMap<>();
     for (FunctionAlias alias : def.functions().values()) {
       functions.put(
@@ -122,6 +201,7 @@ public class RunLoader {
     }
     return new RunContext(
         new RunRef(run.id(), run.workflow(), run.version()),
+        lease,
         run.generation(),
         def,
         input,

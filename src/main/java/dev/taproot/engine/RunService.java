@@ -1,6 +1,7 @@
 package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.checkpoint.ItemRange;
 import dev.taproot.checkpoint.NewRun;
 import dev.taproot.checkpoint.Payload;
 import dev.taproot.checkpoint.RunFinished;
@@ -9,7 +10,7 @@ import dev.taproot.checkpoint.RunStore;
 import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.checkpoint.SpanRef;
 import dev.taproot.checkpoint.StoredRun;
-import dev.taproot.config.TaprootConfig;
+import dev.taproot.checkpoint.UnitPlan;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.definition.WorkflowVersionEntity;
@@ -19,10 +20,8 @@ import dev.taproot.telemetry.RunEvents;
 import dev.taproot.telemetry.RunTracing;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -38,9 +37,9 @@ public class RunService {
   private final RunLoader loader;
   private final RunStore runs;
   private final RunTracing tracing;
-  private final TaprootConfig config;
   private final RunEvents events;
   private final Event<RunFinished> finished;
+  private final ClusterMember member;
 
   RunService(
       WorkflowCatalog catalog,
@@ -48,9 +47,10 @@ public class RunService {
       RunLoader loader,
       RunStore runs,
       RunTracing tracing,
-      TaprootConfig config,
       RunEvents events,
-      Event<RunFinished> finished) {
+      Event<RunFinished> finished,
+      ClusterMember member) {
+    this.member = member;
     this.finished = finished;
     this.events = events;
     this.catalog = catalog;
@@ -58,7 +58,6 @@ public class RunService {
     this.loader = loader;
     this.runs = runs;
     this.tracing = tracing;
-    this.config = config;
   }
 
   /** What POST /runs answers. */
@@ -85,7 +84,8 @@ public class RunService {
         records.add(Payload.of(r));
       }
     }
-    StoredRun run =
+    List<ItemRange> partitions = Partitioning.of(def).ranges(def, input, member.partitionSize());
+    UnitPlan.Opened opened =
         runs.create(
             new NewRun(
                 runId,
@@ -93,11 +93,17 @@ public class RunService {
                 version.version,
                 new SpanRef(span.traceId(), span.spanId()),
                 new NewRun.RunInput(Payload.of(input), records)),
-            Instant.now().truncatedTo(ChronoUnit.MICROS));
+            Instant.now().truncatedTo(ChronoUnit.MICROS),
+            member.plan(partitions));
+    StoredRun run = opened.run();
     try (LogContext log = LogContext.run(runId, span.traceId())) {
       Log.infof(
-          "run %s of %s@%d started (trace %s)",
-          runId, version.name, version.version, span.traceId());
+          "run %s of %s@%d started (trace %s)%s",
+          runId,
+          version.name,
+          version.version,
+          span.traceId(),
+          partitions.isEmpty() ? "" : " in " + partitions.size() + " partitions");
     }
     events.publish(
         "run.started",
@@ -105,7 +111,12 @@ public class RunService {
         version.name,
         span.traceId(),
         Map.of("version", version.version, "inputFormat", run.inputFormat()));
-    engine.start(loader.context(run, def, input), Map.of());
+    if (opened.coordinator() != null) {
+      engine.start(loader.context(run, def, input, opened.coordinator()), Map.of());
+    } else {
+      // Partitions go to whichever instances claim them first, this one included.
+      member.claimSoon();
+    }
     return new StartedRun(runId, run.status().id(), run.traceId());
   }
 
@@ -156,35 +167,18 @@ public class RunService {
       throw new ConflictException(
           "run " + runId + " is still being stopped by this service; try again in a moment");
     }
-    runs.reopen(runId, run.generation(), run.overrides(), runs.reruns(runId))
-        .orElseThrow(() -> Redrive.changedMeanwhile(runId));
-    RunLoader.Loaded loaded = loader.load(runId);
+    UnitPlan.Opened opened =
+        runs.reopen(
+                runId,
+                run.generation(),
+                run.overrides(),
+                runs.reruns(runId),
+                member.plan(List.of()))
+            .orElseThrow(() -> Redrive.changedMeanwhile(runId));
+    RunLoader.Loaded loaded = loader.load(opened.coordinator());
     try (LogContext log = LogContext.run(runId, run.traceId())) {
       Log.infof("resuming cancelled run %s from %d checkpoints", runId, loaded.recorded().size());
     }
     engine.start(loaded.context(), loaded.recorded(), loaded.rerun(), null);
-  }
-
-  /**
-   * Resumes every unfinished run from its checkpoints. Boundary: a run that cannot be resumed
-   * (whatever the reason) is logged and left for a cancel; it must not keep the service or the
-   * other runs from starting.
-   */
-  @SuppressWarnings("checkstyle:IllegalCatch")
-  void resumeAll(@Observes StartupEvent event) {
-    if (!config.engine().resumeOnStart()) {
-      return;
-    }
-    for (String id : runs.running()) {
-      try {
-        RunLoader.Loaded loaded = loader.load(id);
-        try (LogContext log = LogContext.run(id, loaded.context().traceId)) {
-          Log.infof("resuming run %s from %d checkpoints", id, loaded.recorded().size());
-        }
-        engine.start(loaded.context(), loaded.recorded(), loaded.rerun(), null);
-      } catch (RuntimeException e) {
-        Log.errorf(e, "could not resume run %s; it stays running until cancelled", id);
-      }
-    }
   }
 }

@@ -42,12 +42,15 @@ final class RunState {
   /** Null when every item is rebuilt (a new or resumed run); set for a redrive. */
   private final RedriveScope scope;
 
+  /** Null for the run's coordinator; set when this schedules one partition of the run's items. */
+  private final PartitionScope partition;
+
   private final ItemInputs inputs;
   private volatile boolean cancelled;
   private boolean finishing;
 
   RunState(RunContext ctx, Dispatcher dispatcher, Map<ItemRef, RecordedAttempt> recorded) {
-    this(ctx, dispatcher, recorded, Set.of(), null);
+    this(ctx, dispatcher, recorded, Set.of(), null, null);
   }
 
   RunState(
@@ -55,14 +58,19 @@ final class RunState {
       Dispatcher dispatcher,
       Map<ItemRef, RecordedAttempt> recorded,
       Set<ItemRef> rerun,
-      RedriveScope scope) {
+      RedriveScope scope,
+      PartitionScope partition) {
     this.ctx = ctx;
     this.dispatcher = dispatcher;
     this.recorded = new HashMap<>(recorded);
     this.rerun = Set.copyOf(rerun);
     this.scope = scope;
+    this.partition = partition;
     Map<String, Integer> depth = new HashMap<>();
     for (String id : ctx.definition.topologicalOrder()) {
+      if (partition != null && !partition.steps().contains(id)) {
+        continue;
+      }
       StepDefinition def = ctx.definition.steps().get(id);
       int d = def.dependsOn().stream().mapToInt(dep -> depth.get(dep) + 1).max().orElse(0);
       depth.put(id, d);
@@ -98,7 +106,21 @@ final class RunState {
     }
     cancelled = true;
     finishing = true;
-    dispatcher.finish(RunUpdate.cancelled(ctx.runId, ctx.generation, now()));
+    dispatcher.finish(ctx, RunUpdate.cancelled(ctx.runId, ctx.generation, now()));
+  }
+
+  /**
+   * Stops scheduling without a word to the database: the lease this worked under is lost, and
+   * whoever holds the work now (or the control action that changed the run) has the last word.
+   */
+  synchronized void stop() {
+    cancelled = true;
+    finishing = true;
+  }
+
+  /** Whether this has said its last word (a final status, a cancel, a partition done). */
+  synchronized boolean finishing() {
+    return finishing;
   }
 
   /**
@@ -112,6 +134,7 @@ final class RunState {
     finishing = true;
     cancelled = true;
     dispatcher.finish(
+        ctx,
         RunUpdate.failed(
             ctx.runId,
             ctx.generation,
@@ -235,7 +258,10 @@ final class RunState {
       return;
     }
     List<Reference> sources = over.expression().references();
-    for (int i = 0; i < list.size(); i++) {
+    int first = partition == null ? 0 : (int) Math.min(list.size(), partition.range().first());
+    int end =
+        partition == null ? list.size() : (int) Math.min(list.size(), partition.range().end());
+    for (int i = first; i < end; i++) {
       String key = Integer.toString(i);
       if (rebuilt(s, key)) {
         createItem(s, key, i, list.get(i), null, inputs.originEdges(sources, i), false);
@@ -419,7 +445,12 @@ final class RunState {
       }
     }
     finishing = true;
-    dispatcher.finish(RunVerdict.of(ctx, steps.values(), inputs.bindings(null)));
+    if (partition != null) {
+      // The run's verdict is its coordinator's, once every partition is done.
+      dispatcher.partitionDone(ctx);
+      return;
+    }
+    dispatcher.finish(ctx, RunVerdict.of(ctx, steps.values(), inputs.bindings(null)));
   }
 
   private static Instant now() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.taproot.function.FailureCode;
 import dev.taproot.support.Api;
+import dev.taproot.support.Leases;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -62,12 +63,20 @@ class AttemptConflictTest {
 
   private static ExecutionRecord succeeded(AttemptRef attempt, Payload output) {
     return new ExecutionRecord(
-        row(attempt, new Outcome.Succeeded(output.digest())), "conflict", null, output, List.of());
+        Leases.coordinator(attempt.runId()),
+        row(attempt, new Outcome.Succeeded(output.digest())),
+        "conflict",
+        null,
+        output,
+        List.of());
   }
 
   private static ExecutionRecord failed(AttemptRef attempt) {
     return ExecutionRecord.withoutCall(
-        row(attempt, new Outcome.Failed(FailureCode.TRAP, "unreachable")), "conflict", List.of());
+        Leases.coordinator(attempt.runId()),
+        row(attempt, new Outcome.Failed(FailureCode.TRAP, "unreachable")),
+        "conflict",
+        List.of());
   }
 
   private static Checkpoint row(AttemptRef attempt, Outcome outcome) {

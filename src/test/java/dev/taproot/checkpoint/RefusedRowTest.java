@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.taproot.function.FailureCode;
 import dev.taproot.support.Api;
+import dev.taproot.support.Leases;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -63,6 +64,6 @@ class RefusedRowTest {
             new Guest(7, null),
             Timing.instant(Instant.now().truncatedTo(ChronoUnit.MICROS)),
             new SpanRef(null, null));
-    return new ExecutionRecord(row, "refused", null, output, List.of());
+    return new ExecutionRecord(Leases.coordinator(run), row, "refused", null, output, List.of());
   }
 }

@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.taproot.support.IncPipeline;
+import dev.taproot.support.ServiceProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -46,17 +42,18 @@ class CrashRecoveryIT {
   private static final Pattern RUN_ID = Pattern.compile("\"runId\":\"([^\"]+)\"");
   private static final Pattern STATUS = Pattern.compile("\"status\":\"([a-z]+)\"");
 
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final List<Process> started = new ArrayList<>();
+  private final List<ServiceProcess> started = new ArrayList<>();
   private Path dataDir;
   private String jdbcUrl;
   private String jdbcUser;
-  private int port;
   private Path app;
+
+  /** The service the test talks to now. */
+  private ServiceProcess service;
 
   @AfterEach
   void stopAll() {
-    started.forEach(Process::destroyForcibly);
+    started.forEach(s -> s.process.destroyForcibly());
   }
 
   @ParameterizedTest
@@ -69,23 +66,7 @@ class CrashRecoveryIT {
         "sigterm"
       })
   void aRunSurvivesACrash(String fault) throws Exception {
-    dataDir = Files.createTempDirectory("taproot-crash");
-    String pg = System.getProperty("taproot.it.jdbc-url");
-    if (pg != null && !pg.isBlank()) {
-      jdbcUrl = pg;
-      jdbcUser = "postgres";
-      app = postgresApp();
-      resetPostgres();
-    } else {
-      app = Path.of("target/quarkus-app");
-      jdbcUrl =
-          "jdbc:h2:file:"
-              + dataDir.resolve("db").toAbsolutePath()
-              + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
-      jdbcUser = "sa";
-    }
-    port = freePort();
-
+    useDatabase();
     Process first = start(fault);
     String inc = register("inc");
     submitWorkflow(inc);
@@ -154,92 +135,145 @@ class CrashRecoveryIT {
     }
   }
 
-  private Process start(String fault) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Dquarkus.http.port=" + port);
-    cmd.add("-Dquarkus.datasource.jdbc.url=" + jdbcUrl);
-    cmd.add("-Dquarkus.datasource.username=" + jdbcUser);
-    cmd.add("-Dtaproot.bundled.enabled=false");
-    if (fault != null && !fault.equals("sigkill") && !fault.equals("sigterm")) {
-      cmd.add("-Dtaproot.fault.point=" + fault);
-      cmd.add("-Dtaproot.fault.after=" + (fault.equals("after-function-returned") ? 1500 : 4));
-    }
-    cmd.add("-jar");
-    cmd.add(app.resolve("quarkus-run.jar").toString());
-    Process p =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolve("service-" + started.size() + ".log").toFile())
-            .start();
-    started.add(p);
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (System.currentTimeMillis() < deadline) {
-      if (!p.isAlive()) {
-        throw new AssertionError(
-            "the service exited during start-up: "
-                + Files.readString(dataDir.resolve("service-" + (started.size() - 1) + ".log")));
-      }
-      try {
-        if (get("/q/health/ready").statusCode() == 200) {
-          return p;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the service did not become ready in 60 s");
-  }
-
-  private String register(String name) throws Exception {
-    byte[] module;
-    try (InputStream in =
-        getClass().getClassLoader().getResourceAsStream("wasm/" + name + ".wasm")) {
-      module = in.readAllBytes();
-    }
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(uri("/api/v1/functions/" + name))
-                .header("Content-Type", "application/wasm")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(module))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    assertTrue(r.statusCode() == 201 || r.statusCode() == 200, r.body());
-    return name + "@1";
-  }
-
-  private void submitWorkflow(String inc) throws Exception {
+  /**
+   * A redrive is stored before it is answered: when its owner dies in the middle of it, the
+   * restarted service finishes it (every selected item runs again, the fan-in counts them all).
+   */
+  @org.junit.jupiter.api.Test
+  void aRedriveSurvivesTheDeathOfItsOwner() throws Exception {
+    useDatabase();
+    Process first = start(null);
+    register("fail-if");
+    register("echo");
+    register("inc");
     String yaml =
         """
-        name: crash
+        name: redrive
         functions:
-          inc: { ref: %s }
+          check: { ref: fail-if@1 }
+          inc: { ref: inc@1 }
         steps:
-          a:
-            function: inc
+          check:
+            function: check
             forEach: ${{ input.items }}
             input: ${{ item }}
           b:
             function: inc
-            forEach: ${{ steps.a.items }}
-            input: ${{ item.output }}
+            forEach: ${{ steps.check.items }}
+            input: { n: "${{ item.output.n }}" }
           total:
             function: inc
-            input:
-              n: ${{ steps.b.items.map(i, i.output.n).size() }}
-        """
-            .formatted(inc);
-    HttpResponse<String> r = post("/api/v1/workflows", "application/yaml", yaml);
+            input: { n: "${{ steps.b.items.size() }}" }
+        """;
+    assertEquals(201, service.post("/api/v1/workflows", "application/yaml", yaml).statusCode());
+    String input =
+        IntStream.range(0, ITEMS)
+            .mapToObj(i -> "{\"n\": " + i + (i % 10 == 0 ? ", \"fail\": true}" : "}"))
+            .collect(Collectors.joining(",", "{\"items\": [", "]}"));
+    HttpResponse<String> started =
+        service.post("/api/v1/workflows/redrive/runs", "application/json", input);
+    Matcher m = RUN_ID.matcher(started.body());
+    assertTrue(m.find(), started.body());
+    String runId = m.group(1);
+    await(runId, Duration.ofSeconds(180));
+    assertEquals("failed", status(runId));
+
+    HttpResponse<String> redrive =
+        service.post(
+            "/api/v1/runs/" + runId + "/redrive",
+            "application/json",
+            "{\"from\": \"check\", \"items\": \"failed\", \"functions\": {\"check\": \"echo@1\"}}");
+    assertEquals(202, redrive.statusCode(), redrive.body());
+    Thread.sleep(ThreadLocalRandom.current().nextLong(20, 120));
+    first.destroyForcibly();
+    assertTrue(first.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(
+        "running",
+        status(runId),
+        "the kill must come before the redrive ended, or this proves nothing");
+
+    start(null);
+    await(runId, Duration.ofSeconds(180));
+    assertEquals("succeeded", status(runId), "the restarted service finished the redrive");
+    try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, "")) {
+      assertEquals(
+          ITEMS,
+          scalar(
+              c,
+              "SELECT COUNT(*) FROM execution WHERE run_id = '"
+                  + runId
+                  + "' AND step_id = 'b' AND status = 'succeeded'"),
+          "every item, the redriven ones included, went through b once");
+      assertEquals(
+          ITEMS / 10,
+          scalar(
+              c,
+              "SELECT COUNT(*) FROM execution WHERE run_id = '"
+                  + runId
+                  + "' AND step_id = 'check' AND status = 'succeeded' AND attempt > 1"
+                  + " AND function_ref = 'echo@1'"),
+          "each failed item ran again with the function the redrive chose");
+    }
+    service.stop();
+  }
+
+  /** A fresh H2 file, or the PostgreSQL of -Dtaproot.it.jdbc-url with its schema emptied. */
+  private void useDatabase() throws Exception {
+    dataDir = Files.createTempDirectory("taproot-crash");
+    String pg = System.getProperty("taproot.it.jdbc-url");
+    if (pg != null && !pg.isBlank()) {
+      jdbcUrl = pg;
+      jdbcUser = "postgres";
+      app = ServiceProcess.postgresApp();
+      ServiceProcess.resetPostgres(jdbcUrl, jdbcUser);
+    } else {
+      app = Path.of("target/quarkus-app");
+      jdbcUrl =
+          "jdbc:h2:file:"
+              + dataDir.resolve("db").toAbsolutePath()
+              + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+      jdbcUser = "sa";
+    }
+  }
+
+  private Process start(String fault) throws IOException, InterruptedException {
+    List<String> settings = new ArrayList<>();
+    // A restarted instance on PostgreSQL takes over its predecessor's runs once their leases run
+    // out: short leases keep the test quick.
+    settings.add("-Dtaproot.cluster.lease=3s");
+    settings.add("-Dtaproot.cluster.heartbeat=1s");
+    settings.add("-Dtaproot.cluster.claim-interval=250ms");
+    if (fault != null && !fault.equals("sigkill") && !fault.equals("sigterm")) {
+      settings.add("-Dtaproot.fault.point=" + fault);
+      settings.add("-Dtaproot.fault.after=" + (fault.equals("after-function-returned") ? 1500 : 4));
+    }
+    service =
+        ServiceProcess.start(
+            app,
+            jdbcUrl,
+            jdbcUser,
+            dataDir.resolve("service-" + started.size() + ".log"),
+            settings);
+    started.add(service);
+    return service.process;
+  }
+
+  private String register(String name) throws Exception {
+    service.register(name);
+    return name + "@1";
+  }
+
+  private void submitWorkflow(String inc) throws Exception {
+    assertEquals("inc@1", inc);
+    String yaml = IncPipeline.yaml("crash");
+    HttpResponse<String> r = service.post("/api/v1/workflows", "application/yaml", yaml);
     assertEquals(201, r.statusCode(), r.body());
   }
 
   private String startRun() throws Exception {
-    String input =
-        IntStream.range(0, ITEMS)
-            .mapToObj(i -> "{\"n\": " + i + "}")
-            .collect(Collectors.joining(",", "{\"items\": [", "]}"));
-    HttpResponse<String> r = post("/api/v1/workflows/crash/runs", "application/json", input);
+    String input = IncPipeline.input(ITEMS);
+    HttpResponse<String> r =
+        service.post("/api/v1/workflows/crash/runs", "application/json", input);
     assertEquals(202, r.statusCode(), r.body());
     Matcher m = RUN_ID.matcher(r.body());
     assertTrue(m.find(), r.body());
@@ -253,7 +287,7 @@ class CrashRecoveryIT {
       return rs.next() ? rs.getString(1) : "missing";
     } catch (java.sql.SQLException locked) {
       // H2 file in use by the live service: ask it instead.
-      Matcher m = STATUS.matcher(get("/api/v1/runs/" + runId).body());
+      Matcher m = STATUS.matcher(service.get("/api/v1/runs/" + runId).body());
       return m.find() ? m.group(1) : "unknown";
     }
   }
@@ -261,7 +295,7 @@ class CrashRecoveryIT {
   private void await(String runId, Duration timeout) throws Exception {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     while (System.currentTimeMillis() < deadline) {
-      Matcher m = STATUS.matcher(get("/api/v1/runs/" + runId).body());
+      Matcher m = STATUS.matcher(service.get("/api/v1/runs/" + runId).body());
       if (m.find() && !m.group(1).equals("running")) {
         return;
       }
@@ -290,72 +324,6 @@ class CrashRecoveryIT {
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getInt(1);
-    }
-  }
-
-  /**
-   * The packaged jar, re-augmented for PostgreSQL as a user would (README, "PostgreSQL"), in a copy
-   * named quarkus-app, since the re-augmentation writes to {@code <jar dir>/../quarkus-app}.
-   */
-  private static synchronized Path postgresApp() throws Exception {
-    Path copy = Path.of("target/it-postgresql/quarkus-app");
-    if (Files.exists(copy.resolve(".reaugmented"))) {
-      return copy;
-    }
-    new ProcessBuilder("rm", "-rf", copy.getParent().toString()).inheritIO().start().waitFor();
-    Files.createDirectories(copy.getParent());
-    new ProcessBuilder("cp", "-r", "target/quarkus-app", copy.toString())
-        .inheritIO()
-        .start()
-        .waitFor();
-    Process rebuild =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.launch.rebuild=true",
-                "-Dquarkus.datasource.db-kind=postgresql",
-                "-jar",
-                copy.resolve("quarkus-run.jar").toString())
-            .redirectErrorStream(true)
-            .redirectOutput(copy.getParent().resolve("rebuild.log").toFile())
-            .start();
-    assertEquals(
-        0,
-        rebuild.waitFor(),
-        "re-augmentation for PostgreSQL failed; see target/it-postgresql/rebuild.log");
-    Files.createFile(copy.resolve(".reaugmented"));
-    return copy;
-  }
-
-  private void resetPostgres() throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, "");
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA public CASCADE");
-      s.execute("CREATE SCHEMA public");
-    }
-  }
-
-  private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private HttpResponse<String> post(String path, String type, String body)
-      throws IOException, InterruptedException {
-    return http.send(
-        HttpRequest.newBuilder(uri(path))
-            .header("Content-Type", type)
-            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  private URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + port + path);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

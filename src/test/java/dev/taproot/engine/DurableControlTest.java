@@ -143,15 +143,17 @@ class DurableControlTest {
         .until(() -> Api.run(run).getInt("progress.long.running") > 0);
     long cancelled = System.nanoTime();
     given().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+    // The guest spins for many minutes; on a machine loaded by other builds, starting and
+    // stopping it may still take a while.
     await()
-        .atMost(Duration.ofSeconds(20))
+        .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(50))
         .until(
             () -> given().get("/api/v1/runs/" + run + "/steps/long/items/0").statusCode() == 200);
     JsonPath item = Api.item(run, "long", "0");
     assertEquals("CANCELLED", item.getString("error.code"), "stopped, not failed by itself");
     assertTrue(
-        Duration.ofNanos(System.nanoTime() - cancelled).toSeconds() < 20,
+        Duration.ofNanos(System.nanoTime() - cancelled).toSeconds() < 60,
         "the guest was stopped, not left to spin for minutes");
     assertEquals("cancelled", Api.run(run).getString("status"));
   }

@@ -1,6 +1,7 @@
 package dev.taproot.engine;
 
 import dev.taproot.checkpoint.ExecutionStatus;
+import dev.taproot.checkpoint.ItemRange;
 import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.checkpoint.RecordedAttempts;
 import java.util.Collection;
@@ -57,6 +58,11 @@ final class InMemoryRecordedAttempts implements RecordedAttempts {
   public List<RecordedAttempt> attemptsOf(String runId) {
     everyAttemptReads++;
     return rows;
+  }
+
+  @Override
+  public List<RecordedAttempt> attemptsOf(String runId, ItemRange range) {
+    return rows.stream().filter(r -> range.contains(r.order())).toList();
   }
 
   @Override

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taproot.checkpoint.AttemptRef;
 import dev.taproot.checkpoint.ExecutionRecord;
+import dev.taproot.checkpoint.ItemRange;
 import dev.taproot.checkpoint.ItemRef;
+import dev.taproot.checkpoint.Lease;
 import dev.taproot.checkpoint.Outcome;
 import dev.taproot.checkpoint.Payload;
 import dev.taproot.checkpoint.RecordedAttempt;
@@ -61,6 +63,7 @@ final class RecordingDispatcher implements Dispatcher {
   final List<String> stepsStarted = new ArrayList<>();
   final List<String> stepsFinished = new ArrayList<>();
   final List<RunUpdate> updates = new ArrayList<>();
+  int partitionsDone;
 
   /** What the payload store holds, by digest. */
   private final Map<String, JsonNode> stored = new HashMap<>();
@@ -78,6 +81,7 @@ final class RecordingDispatcher implements Dispatcher {
     ctx =
         new RunContext(
             new RunRef(RUN_ID, def.name(), 1),
+            new Lease(RUN_ID, Lease.COORDINATOR, 1, 1, "test"),
             1,
             def,
             json(input),
@@ -117,7 +121,22 @@ final class RecordingDispatcher implements Dispatcher {
   /** Starts a redrive of the selected items ({@code rerun}) within {@code scope}. */
   RecordingDispatcher redrive(
       Map<ItemRef, RecordedAttempt> recorded, Set<ItemRef> rerun, RedriveScope scope) {
-    run = new RunState(ctx, this, recorded, rerun, scope);
+    run = new RunState(ctx, this, recorded, rerun, scope, null);
+    run.start();
+    write();
+    return this;
+  }
+
+  /** Starts one partition of the run: these items of the steps that can be partitioned. */
+  RecordingDispatcher partition(ItemRange range, Map<ItemRef, RecordedAttempt> recorded) {
+    run =
+        new RunState(
+            ctx,
+            this,
+            recorded,
+            Set.of(),
+            null,
+            new PartitionScope(range, Partitioning.of(ctx.definition).steps()));
     run.start();
     write();
     return this;
@@ -283,8 +302,13 @@ final class RecordingDispatcher implements Dispatcher {
   }
 
   @Override
-  public void finish(RunUpdate update) {
+  public void finish(RunContext ctx, RunUpdate update) {
     updates.add(update);
+  }
+
+  @Override
+  public void partitionDone(RunContext ctx) {
+    partitionsDone++;
   }
 
   @Override

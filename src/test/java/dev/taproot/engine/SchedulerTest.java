@@ -610,4 +610,77 @@ class SchedulerTest {
         failed);
     assertEquals(Map.of(new ItemRef("a", "1"), 2, new ItemRef("a", "2"), 2), summary.retried());
   }
+
+  // --- partitions --------------------------------------------------------------------------------
+
+  @Test
+  void onlyStepsThatFollowTheInputItemByItemArePartitioned() {
+    Partitioning p = Partitioning.of(RecordingDispatcher.definition(PIPELINE.formatted(1)));
+    assertEquals(Set.of("a", "b"), p.steps(), "total reads b as a whole: the coordinator's");
+    assertEquals(List.of("a"), p.roots());
+    Partitioning mixed =
+        Partitioning.of(
+            RecordingDispatcher.definition(
+                """
+                name: mixed
+                functions:
+                  fn: { ref: fn }
+                steps:
+                  a: { function: fn, forEach: "${{ input.items }}", input: "${{ item }}" }
+                  all: { function: fn, input: "${{ steps.a.items.size() }}" }
+                  b:
+                    function: fn
+                    forEach: ${{ steps.a.items }}
+                    input: { n: "${{ item.output.n }}", of: "${{ steps.all.output }}" }
+                """));
+    assertEquals(
+        Set.of("a"),
+        mixed.steps(),
+        "b also reads a step as a whole: in a partition it would see part of it");
+  }
+
+  @Test
+  void aRunIsSplitOnlyWhenItHasMoreItemsThanAPartition() {
+    var def = RecordingDispatcher.definition(PIPELINE.formatted(1));
+    Partitioning p = Partitioning.of(def);
+    assertEquals(List.of(), p.ranges(def, json(items(100)), 100));
+    var ranges = p.ranges(def, json(items(250)), 100);
+    assertEquals(
+        List.of(
+            new dev.taproot.checkpoint.ItemRange(0, 100),
+            new dev.taproot.checkpoint.ItemRange(100, 200),
+            new dev.taproot.checkpoint.ItemRange(200, 250)),
+        ranges);
+  }
+
+  @Test
+  void aPartitionSchedulesItsItemsAndNeverTheFanInNorTheRunsStatus() {
+    RecordingDispatcher d =
+        pipeline(1, 10).partition(new dev.taproot.checkpoint.ItemRange(3, 6), Map.of());
+    assertEquals(List.of("a/3#1", "a/4#1", "a/5#1"), d.queued());
+    for (int k = 3; k < 6; k++) {
+      d.succeed("a", Integer.toString(k), n(k));
+    }
+    assertEquals(List.of("b/3#1", "b/4#1", "b/5#1"), d.queued());
+    for (int k = 3; k < 5; k++) {
+      d.succeed("b", Integer.toString(k), n(k));
+    }
+    assertEquals(0, d.partitionsDone, "b/5 is still running");
+    d.succeed("b", "5", n(5));
+    assertEquals(1, d.partitionsDone);
+    assertEquals(List.of(), d.queued(), "total is the coordinator's, after every partition");
+    assertEquals(List.of(), d.updates, "a partition never says how the run ends");
+  }
+
+  @Test
+  void aPartitionTakenOverRunsOnlyWhatItsEarlierOwnerDidNotFinish() {
+    RecordingDispatcher d = pipeline(1, 10);
+    d.partition(
+        new dev.taproot.checkpoint.ItemRange(0, 3),
+        Map.of(
+            new ItemRef("a", "0"), d.recordedSuccess("a", "0", 1, n(0)),
+            new ItemRef("b", "0"), d.recordedSuccess("b", "0", 1, n(0)),
+            new ItemRef("a", "1"), d.recordedSuccess("a", "1", 1, n(1))));
+    assertEquals(Set.of("b/1#1", "a/2#1"), Set.copyOf(d.queued()));
+  }
 }
