@@ -5,6 +5,7 @@
 #       -> src/main/resources/functions/validate-order-v2.extism.wasm (the example pipeline)
 #   kit.c (C against the kernel imports alone)  -> src/test/resources/wasm/extism-kit.wasm
 #   wasi_plugin.c (C with wasi-libc, a reactor)  -> src/test/resources/wasm/extism-wasi.wasm
+#   passthrough.c (a wasi command, echo's twin)  -> src/test/resources/wasm/passthrough.wasm
 #   *.wat (modules registration must refuse)     -> src/test/resources/wasm/extism-<name>.wasm
 # Needs clang 14 with the wasm32-wasi sysroot (apt: clang lld wasi-libc
 # libclang-rt-14-dev-wasm32), wat2wasm (apt: wabt) and npm (the pinned
@@ -37,6 +38,12 @@ clang --target=wasm32-wasi -mexec-model=reactor -isystem /usr/include/wasm32-was
   -L/usr/lib/wasm32-wasi -nodefaultlibs -O2 -Wall -Wextra -Werror -Wl,--strip-all \
   -o "$test_out/extism-wasi.wasm" "$here/wasi_plugin.c" -lc "$builtins"
 show "$test_out/extism-wasi.wasm"
+
+# The wasi twin of extism-kit's echo, for bench/extism.sh.
+clang --target=wasm32-wasi -isystem /usr/include/wasm32-wasi -L/usr/lib/wasm32-wasi \
+  -nodefaultlibs -O2 -Wall -Wextra -Werror -Wl,--strip-all \
+  -o "$test_out/passthrough.wasm" "$here/passthrough.c" -lc "$builtins"
+show "$test_out/passthrough.wasm"
 
 for wat in "$here"/*.wat; do
   out="$test_out/extism-$(basename "$wat" .wat).wasm"
