@@ -272,6 +272,37 @@ EXPORT("http") int32_t http(void)
     return 0;
 }
 
+/* http_status, http_headers: the other network calls, denied as well. */
+EXPORT("http_status") int32_t http_status(void) { return extism_http_status_code(); }
+EXPORT("http_headers") int32_t http_headers(void) { return (int32_t)extism_http_headers(); }
+
+/*
+ * reinput: the kernel calls the host side uses (input_set, output_offset,
+ * output_length), from the plug-in: a new block becomes the input, is echoed,
+ * and the output's offset and length are reported back through a second output.
+ */
+EXPORT("reinput") int32_t reinput(void)
+{
+    ExtismPointer fresh = kernel_text("{\"re\":1}");
+    extism_input_set(fresh, extism_length(fresh));
+    uint64_t n = extism_input_length();
+    ExtismPointer copy = extism_alloc(n);
+    for (uint64_t i = 0; i < n; i++)
+        extism_store_u8(copy + i, extism_input_load_u8(i));
+    extism_output_set(copy, n);
+    int same = extism_output_offset() == copy && extism_output_length() == n;
+    put("{\"input\":");
+    for (uint64_t i = 0; i < n; i++) {
+        char c[2] = {(char)extism_load_u8(extism_output_offset() + i), 0};
+        put(c);
+    }
+    put(",\"outputCallsAgree\":");
+    put(same ? "true" : "false");
+    put("}");
+    output_text(out);
+    return 0;
+}
+
 /* kernel: alloc, free, length, load and store, error_get, memory_bytes and reset, reported. */
 EXPORT("kernel") int32_t kernel(void)
 {

@@ -19,9 +19,9 @@ function abortPlugin(
 ): void {
   const text =
     "abort: " +
-    (message === null ? "" : message!) +
+    (message === null ? "" : message) +
     " at " +
-    (fileName === null ? "?" : fileName!) +
+    (fileName === null ? "?" : fileName) +
     ":" +
     line.toString() +
     ":" +
@@ -155,18 +155,18 @@ function find(members: Member[], key: string): string | null {
 // A raw JSON number as an f64, or NaN when the text is not a number.
 function number(raw: string | null): f64 {
   if (raw === null) return NaN;
-  const c = raw!.charCodeAt(0);
+  const c = raw.charCodeAt(0);
   if (c != 0x2d && (c < 0x30 || c > 0x39)) return NaN;
-  return parseFloat(raw!);
+  return parseFloat(raw);
 }
 
 function isUpperCode(raw: string | null): bool {
-  if (raw === null || raw!.length != 5 || raw!.charCodeAt(0) != 0x22) return false;
+  if (raw === null || raw.length != 5 || raw.charCodeAt(0) != 0x22) return false;
   for (let i = 1; i < 4; i++) {
-    const c = raw!.charCodeAt(i);
+    const c = raw.charCodeAt(i);
     if (c < 0x41 || c > 0x5a) return false;
   }
-  return raw!.charCodeAt(4) == 0x22;
+  return raw.charCodeAt(4) == 0x22;
 }
 
 let orderId = "";
@@ -176,7 +176,7 @@ function problem(field: string, rule: string, raw: string | null): void {
   const line =
     raw === null
       ? "order " + orderId + ": " + field + " must be " + rule + ", but it is missing"
-      : "order " + orderId + ": " + field + " must be " + rule + ", got " + raw!;
+      : "order " + orderId + ": " + field + " must be " + rule + ", got " + raw;
   log_error(Memory.allocateString(line).offset);
   problems.push(line);
 }
@@ -184,7 +184,7 @@ function problem(field: string, rule: string, raw: string | null): void {
 export function run(): i32 {
   const members = new Scanner(Host.inputString()).members();
   const id = find(members, "id");
-  orderId = id === null ? "(no id)" : id!.charCodeAt(0) == 0x22 ? id!.substring(1, id!.length - 1) : id!;
+  orderId = id === null ? "(no id)" : id.charCodeAt(0) == 0x22 ? id.substring(1, id.length - 1) : id;
   problems = new Array<string>();
 
   const qty = find(members, "qty");

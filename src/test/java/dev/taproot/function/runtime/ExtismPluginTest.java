@@ -76,6 +76,13 @@ class ExtismPluginTest {
   }
 
   @Test
+  void theHostSideCallsWorkFromAPluginToo() {
+    JsonNode reinput = output("reinput", "{\"ignored\":true}");
+    assertEquals("{\"re\":1}", reinput.get("input").toString(), "input_set replaced the input");
+    assertTrue(reinput.get("outputCallsAgree").asBoolean(), "output_offset and output_length");
+  }
+
+  @Test
   void configIsTheAliasEnvironment() {
     Invocation invocation =
         call("config", "\"GREETING\"").withEnv(Map.of("GREETING", "hi \"there\"", "X", "y"));
@@ -136,9 +143,12 @@ class ExtismPluginTest {
 
   @Test
   void httpIsDeniedNamingTheFunction() {
-    Failed http = failed(run("http", "{}"), FailureCode.TRAP);
-    assertTrue(
-        http.message().contains("Extism kernel call http_request is denied"), http.message());
+    for (String call : List.of("http_request", "http_status_code", "http_headers")) {
+      String export = call.equals("http_request") ? "http" : call.replace("_code", "");
+      Failed http = failed(run(export, "{}"), FailureCode.TRAP);
+      assertTrue(
+          http.message().contains("Extism kernel call " + call + " is denied"), http.message());
+    }
   }
 
   @Test
