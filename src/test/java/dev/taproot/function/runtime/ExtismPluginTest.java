@@ -168,6 +168,18 @@ class ExtismPluginTest {
   }
 
   @Test
+  void anInputLargerThanTheMemoryLimitIsMemoryLimit() {
+    String big = "\"" + "x".repeat(300_000) + "\"";
+    Invocation echo = call("echo", big).withLimits(Limits.DEFAULTS.withMemoryBytes(256 * 1024));
+    Failed failed = failed(runtime.execute(kit, echo), FailureCode.MEMORY_LIMIT);
+    assertTrue(
+        failed
+            .message()
+            .startsWith("the input (300002 bytes) does not fit in the plug-in's memory"),
+        failed.message());
+  }
+
+  @Test
   void linearMemoryHitsTheMemoryLimit() {
     Invocation grow =
         call("grow", "{}").withLimits(Limits.DEFAULTS.withMemoryBytes(4L * 1024 * 1024));
