@@ -55,9 +55,11 @@ public class FunctionResource {
   @Operation(
       summary = "Register a module as the next version of a function",
       description =
-          "Validates the module (it must parse, and a wasi module must export _start) and stores"
-              + " it under its sha-256 digest. A module with the digest of an existing version of"
-              + " this name returns that version with 200 instead of creating one.")
+          "Validates the module (it must parse and import only what Taproot provides; a wasi"
+              + " module must export _start, an extism plug-in at least one plug-in function) and"
+              + " stores it under its sha-256 digest. For a plug-in, exports lists the functions a"
+              + " step can call (an alias's export:). A module with the digest of an existing"
+              + " version of this name returns that version with 200 instead of creating one.")
   @RequestBody(
       required = true,
       content = {

@@ -23,7 +23,9 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class BundledContent {
-  private static final Pattern MODULE = Pattern.compile("([a-z][a-z0-9-]*)-v(\\d+)\\.wasm");
+  /** {@code <name>-v<version>.wasm}, or {@code .extism.wasm} for an Extism plug-in. */
+  private static final Pattern MODULE =
+      Pattern.compile("([a-z][a-z0-9-]*)-v(\\d+)(?:\\.(extism))?\\.wasm");
 
   private final FunctionRegistry functions;
   private final WorkflowCatalog workflows;
@@ -49,7 +51,8 @@ public class BundledContent {
                     .thenComparingInt(f -> Integer.parseInt(group(f, 2))))
             .toList();
     for (String file : modules) {
-      functions.register(group(file, 1), "wasi", read("functions/" + file));
+      String abi = group(file, 3) == null ? "wasi" : group(file, 3);
+      functions.register(group(file, 1), abi, read("functions/" + file));
     }
     for (String file : index("workflows/index.txt")) {
       String yaml = new String(read("workflows/" + file), StandardCharsets.UTF_8);
@@ -64,7 +67,9 @@ public class BundledContent {
     Matcher m = MODULE.matcher(file);
     if (!m.matches()) {
       throw new IllegalStateException(
-          "bundled module " + file + " is not named <name>-v<version>.wasm");
+          "bundled module "
+              + file
+              + " is not named <name>-v<version>.wasm (or .extism.wasm for a plug-in)");
     }
     return m.group(group);
   }

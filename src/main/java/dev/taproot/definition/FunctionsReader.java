@@ -85,7 +85,7 @@ final class FunctionsReader {
             exportEntry.path(),
             "bad export '" + written.get() + "': name an exported function, e.g. run");
         ok = false;
-      } else if (function.isPresent() && !function.get().abi().equals("extism")) {
+      } else if (function.isPresent() && !function.get().isPlugin()) {
         problems.at(
             exportEntry.keyNode(),
             exportEntry.path(),
@@ -99,10 +99,34 @@ final class FunctionsReader {
         export = written.get();
       }
     }
+    if (ok && function.isPresent() && !exported(function.get(), export)) {
+      YamlMaps.Entry where =
+          fields.containsKey("export") ? fields.get("export") : fields.get("ref");
+      problems.at(
+          where.value(),
+          where.path(),
+          "plug-in "
+              + function.get().pinnedRef()
+              + " exports no function '"
+              + export
+              + "'"
+              + (fields.containsKey("export") ? "" : " (the default export)")
+              + "; it exports "
+              + (function.get().exports().isEmpty()
+                  ? "none"
+                  : String.join(", ", function.get().exports()))
+              + ": name one of them with export:");
+      ok = false;
+    }
     if (ok && env != null && function.isPresent()) {
       aliases.put(
           alias, new FunctionAlias(alias, function.get().pinnedRef(), function.get(), env, export));
     }
+  }
+
+  /** Whether a step can call {@code export}; wasi modules run _start and have no export to name. */
+  private static boolean exported(ResolvedFunction function, String export) {
+    return !function.isPlugin() || function.exports().contains(export);
   }
 
   private Optional<ResolvedFunction> ref(YamlMaps.Entry alias, YamlMaps.Entry refEntry) {

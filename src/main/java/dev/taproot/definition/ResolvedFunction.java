@@ -1,5 +1,6 @@
 package dev.taproot.definition;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -10,8 +11,10 @@ import java.util.Set;
  * @param version version under that name, from 1
  * @param digest {@code sha256:<64 hex>} of the module
  * @param abi {@code wasi} or {@code extism}
+ * @param exports what registration listed: for an extism plug-in, the functions a step can call
  */
-public record ResolvedFunction(String name, int version, String digest, String abi) {
+public record ResolvedFunction(
+    String name, int version, String digest, String abi, List<String> exports) {
 
   public static final Set<String> ABIS = Set.of("wasi", "extism");
 
@@ -29,6 +32,12 @@ public record ResolvedFunction(String name, int version, String digest, String a
     if (!ABIS.contains(abi)) {
       throw new IllegalArgumentException("abi must be one of " + ABIS + ": " + abi);
     }
+    exports = List.copyOf(Objects.requireNonNull(exports, "exports"));
+  }
+
+  /** Whether this is an Extism plug-in (steps call one of its exports). */
+  public boolean isPlugin() {
+    return "extism".equals(abi);
   }
 
   /** The ref that names exactly this function and reads well: {@code name@version}. */

@@ -69,7 +69,12 @@ public class WorkflowCatalog {
   }
 
   private static ResolvedFunction toResolved(FunctionVersionEntity v) {
-    return new ResolvedFunction(v.name, v.version, v.digest, v.abi);
+    return new ResolvedFunction(
+        v.name,
+        v.version,
+        v.digest,
+        v.abi,
+        v.exports.isEmpty() ? List.of() : List.of(v.exports.split(",")));
   }
 
   public List<String> names() {

@@ -159,7 +159,8 @@ public class ExecutionRunner {
             env,
             clock,
             seed,
-            new Limits(def.memoryBytes(), def.timeout(), def.outputBytes()));
+            new Limits(def.memoryBytes(), def.timeout(), def.outputBytes()),
+            fn.entry());
     CompiledFunction compiled;
     try {
       compiled = functions.get(fn.digest());

@@ -182,21 +182,30 @@ public class RunLoader {
     for (FunctionAlias alias : def.functions().values()) {
       functions.put(
           alias.alias(),
-          new PinnedFunction(
+          PinnedFunction.of(
               alias.alias(),
               alias.resolved().name() + "@" + alias.resolved().version(),
               alias.resolved().digest(),
-              alias.env()));
+              alias.env(),
+              alias.resolved().abi(),
+              alias.export()));
     }
     for (Map.Entry<String, String> o : overrides(run).entrySet()) {
       PinnedFunction base = functions.get(o.getKey());
+      FunctionAlias alias = def.functions().get(o.getKey());
       String ref = o.getValue();
       if (base != null
           && QuarkusTransaction.requiringNew().call(() -> FunctionRefs.resolve(ref))
               instanceof FunctionRefs.Resolution.Found f) {
         functions.put(
             o.getKey(),
-            new PinnedFunction(base.alias(), f.version().ref(), f.version().digest, base.env()));
+            PinnedFunction.of(
+                base.alias(),
+                f.version().ref(),
+                f.version().digest,
+                base.env(),
+                f.version().abi,
+                alias.export()));
       }
     }
     return new RunContext(

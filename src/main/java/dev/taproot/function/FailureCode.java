@@ -4,15 +4,20 @@ package dev.taproot.function;
 public enum FailureCode {
   /** The guest trapped: unreachable (a panic or abort), out-of-bounds access, stack exhaustion. */
   TRAP,
-  /** The guest exited with a non-zero code. */
+  /**
+   * The guest exited with a non-zero code; for an Extism plug-in, its function returned non-zero or
+   * it set an error.
+   */
   EXIT,
   /** The guest was still running when its time limit ran out. */
   TIMEOUT,
   /** The guest needed more linear memory than its limit allows. */
   MEMORY_LIMIT,
-  /** The guest wrote more to stdout than its output limit allows. */
+  /**
+   * The guest wrote more to stdout (a plug-in: gave output_set more) than its output limit allows.
+   */
   OUTPUT_LIMIT,
-  /** The guest exited 0 but its stdout is not exactly one JSON value. */
+  /** The guest exited 0 but its stdout (a plug-in: its output) is not exactly one JSON value. */
   BAD_OUTPUT,
   /** The input or output broke the step's JSON Schema contract. */
   CONTRACT,

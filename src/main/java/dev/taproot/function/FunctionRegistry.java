@@ -38,16 +38,9 @@ public class FunctionRegistry {
       throw new InvalidFunctionModuleException(
           name, "the request body is empty: send the module bytes as application/wasm");
     }
-    if (abi != Abi.WASI) {
-      throw new InvalidFunctionModuleException(
-          name,
-          "abi '"
-              + abi.id()
-              + "' is not supported yet by this server; register a wasi command module");
-    }
     ModuleInfo info;
     try {
-      info = runtime.inspect(module);
+      info = runtime.inspect(module, abi);
     } catch (InvalidModuleException e) {
       throw new InvalidFunctionModuleException(name, e.getMessage());
     }

@@ -99,8 +99,13 @@ public class ReplayService {
     FunctionAlias alias = def.functions().get(stepDef.function());
     PinnedFunction fn =
         functionRef == null
-            ? new PinnedFunction(
-                alias.alias(), recorded.function().ref(), recorded.function().digest(), alias.env())
+            ? PinnedFunction.of(
+                alias.alias(),
+                recorded.function().ref(),
+                recorded.function().digest(),
+                alias.env(),
+                abiOf(recorded.function().ref(), alias),
+                alias.export())
             : override(alias, functionRef);
     JsonNode recordedInputValue = payloads.get(recorded.inputDigest()).orElseThrow();
     JsonNode input = editedInput == null ? recordedInputValue : editedInput;
@@ -158,11 +163,30 @@ public class ReplayService {
     return logs == null ? "" : logs;
   }
 
+  /**
+   * The ABI of the function that made a checkpoint: the alias's, unless a redrive ran another
+   * version, which is read from the registry.
+   */
+  private static String abiOf(String recordedRef, FunctionAlias alias) {
+    if (recordedRef.equals(alias.ref())) {
+      return alias.resolved().abi();
+    }
+    FunctionRefs.Resolution r =
+        QuarkusTransaction.joiningExisting().call(() -> FunctionRefs.resolve(recordedRef));
+    return r instanceof FunctionRefs.Resolution.Found f ? f.version().abi : alias.resolved().abi();
+  }
+
   private static PinnedFunction override(FunctionAlias alias, String ref) {
     FunctionRefs.Resolution r =
         QuarkusTransaction.joiningExisting().call(() -> FunctionRefs.resolve(ref));
     if (r instanceof FunctionRefs.Resolution.Found f) {
-      return new PinnedFunction(alias.alias(), f.version().ref(), f.version().digest, alias.env());
+      return PinnedFunction.of(
+          alias.alias(),
+          f.version().ref(),
+          f.version().digest,
+          alias.env(),
+          f.version().abi,
+          alias.export());
     }
     throw new NotFoundException(
         "function " + ref + ": " + ((FunctionRefs.Resolution.Missing) r).reason());

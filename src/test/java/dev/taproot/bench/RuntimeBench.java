@@ -408,7 +408,13 @@ public final class RuntimeBench {
         continue;
       }
       try (Stream<Path> files = Files.list(dir)) {
-        files.filter(p -> p.toString().endsWith(".wasm")).sorted().forEach(modules::add);
+        // Extism plug-ins have no _start; bench/extism.sh measures them.
+        files
+            .filter(p -> p.toString().endsWith(".wasm"))
+            .filter(p -> !p.getFileName().toString().startsWith("extism-"))
+            .filter(p -> !p.getFileName().toString().endsWith(".extism.wasm"))
+            .sorted()
+            .forEach(modules::add);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

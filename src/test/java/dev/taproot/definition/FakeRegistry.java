@@ -33,7 +33,10 @@ final class FakeRegistry implements FunctionResolver {
   FakeRegistry register(String name, int count, String abi) {
     List<ResolvedFunction> list = versions.computeIfAbsent(name, n -> new ArrayList<>());
     for (int v = list.size() + 1; v <= count; v++) {
-      list.add(new ResolvedFunction(name, v, digest(name + "@" + v), abi));
+      // Plug-ins export run and notify_v2, which the fixtures name; commands their _start.
+      List<String> exports =
+          abi.equals("extism") ? List.of("run", "notify_v2") : List.of("_start", "memory");
+      list.add(new ResolvedFunction(name, v, digest(name + "@" + v), abi, exports));
     }
     return this;
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,10 +47,15 @@ class FunctionRefTest {
   @Test
   void resolvedFunctionsAreValidated() {
     String digest = "sha256:" + HEX;
-    assertEquals("f@2", new ResolvedFunction("f", 2, digest, "wasi").pinnedRef());
+    assertEquals("f@2", new ResolvedFunction("f", 2, digest, "wasi", List.of()).pinnedRef());
     assertThrows(
-        IllegalArgumentException.class, () -> new ResolvedFunction("f", 0, digest, "wasi"));
-    assertThrows(IllegalArgumentException.class, () -> new ResolvedFunction("f", 1, "abc", "wasi"));
-    assertThrows(IllegalArgumentException.class, () -> new ResolvedFunction("f", 1, digest, "jvm"));
+        IllegalArgumentException.class,
+        () -> new ResolvedFunction("f", 0, digest, "wasi", List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ResolvedFunction("f", 1, "abc", "wasi", List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ResolvedFunction("f", 1, digest, "jvm", List.of()));
   }
 }

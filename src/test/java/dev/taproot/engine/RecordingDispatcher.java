@@ -76,7 +76,9 @@ final class RecordingDispatcher implements Dispatcher {
     Map<String, PinnedFunction> functions = new LinkedHashMap<>();
     for (FunctionAlias a : def.functions().values()) {
       functions.put(
-          a.alias(), new PinnedFunction(a.alias(), a.ref(), a.resolved().digest(), a.env()));
+          a.alias(),
+          PinnedFunction.of(
+              a.alias(), a.ref(), a.resolved().digest(), a.env(), a.resolved().abi(), a.export()));
     }
     ctx =
         new RunContext(

@@ -46,9 +46,10 @@ final class FunctionExecutor {
           new MemoryGuard(invocation.limits(), function.memory(), memoryMode, chunks, sandbox);
       Throwable failure = null;
       boolean timedOut;
+      int returned = 0;
       Watchdog.Deadline deadline = watchdog.start(invocation.limits().timeout());
       try {
-        run(function, memory);
+        returned = run(function, memory, invocation.entry(), sandbox);
       } catch (Throwable t) {
         // Whatever the guest did, including StackOverflowError, is judged below.
         failure = t;
@@ -58,7 +59,14 @@ final class FunctionExecutor {
       }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
       return verdicts.judge(
-          new Verdicts.Ending(function, invocation.limits(), failure, timedOut, elapsed),
+          new Verdicts.Ending(
+              function,
+              invocation.limits(),
+              failure,
+              timedOut,
+              elapsed,
+              invocation.entry(),
+              returned),
           sandbox,
           memory);
     } catch (RuntimeException e) {
@@ -66,7 +74,13 @@ final class FunctionExecutor {
     }
   }
 
-  private void run(CompiledFunction function, MemoryGuard memory) {
+  /** Runs the entry point; returns what a plug-in function returned (0 for a command). */
+  private int run(
+      CompiledFunction function, MemoryGuard memory, Invocation.Entry entry, WasiSandbox sandbox) {
+    if (entry instanceof Invocation.Entry.Plugin) {
+      // Before the instance exists: a module's start function may already call the kernel.
+      sandbox.startKernel();
+    }
     long building = System.nanoTime();
     Instance instance =
         Instance.builder(function.module())
@@ -79,6 +93,26 @@ final class FunctionExecutor {
             .withStart(false)
             .build();
     observer.instantiated(function, Duration.ofNanos(System.nanoTime() - building));
+    if (entry instanceof Invocation.Entry.Plugin plugin) {
+      return callPlugin(function, instance, plugin.export());
+    }
     instance.export(ModuleInspector.START).apply();
+    return 0;
+  }
+
+  /**
+   * Calls a plug-in function as Extism does: a WASI reactor's {@code _initialize} first, then the
+   * export, whose i32 result (none counts as 0) is the plug-in's verdict.
+   */
+  private static int callPlugin(CompiledFunction function, Instance instance, String export) {
+    String problem = ModuleInspector.pluginFunctionProblem(function.module(), export);
+    if (problem != null) {
+      throw new Verdicts.UncallableExport(problem);
+    }
+    if (ModuleInspector.hasInitialize(function.module())) {
+      instance.export(ModuleInspector.INITIALIZE).apply();
+    }
+    long[] results = instance.export(export).apply();
+    return results == null || results.length == 0 ? 0 : (int) results[0];
   }
 }

@@ -33,30 +33,61 @@ final class JsonOutput {
     this.mapper = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   }
 
+  /** Where an output comes from, as messages name it. */
+  enum Source {
+    STDOUT("stdout", "print the output as UTF-8 JSON", "a function must print its output"),
+    PLUGIN(
+        "the plug-in's output (the bytes given to output_set)",
+        "give output_set UTF-8 JSON",
+        "a plug-in must give output_set its output");
+
+    final String name;
+    final String encodingHint;
+    final String emptyHint;
+
+    Source(String name, String encodingHint, String emptyHint) {
+      this.name = name;
+      this.encodingHint = encodingHint;
+      this.emptyHint = emptyHint;
+    }
+  }
+
   Parsed parse(byte[] stdout) {
+    return parse(stdout, Source.STDOUT);
+  }
+
+  Parsed parse(byte[] stdout, Source source) {
+    String what = source.name;
     int invalid = firstInvalidUtf8(stdout);
     if (invalid >= 0) {
       return new Invalid(
-          "stdout is not UTF-8 (invalid byte sequence at byte "
+          what
+              + " is not UTF-8 (invalid byte sequence at byte "
               + invalid
-              + "); print the output as UTF-8 JSON. "
-              + quote(stdout));
+              + "); "
+              + source.encodingHint
+              + ". "
+              + quote(stdout, what));
     }
     // Parsed as text: from bytes, Jackson would guess the encoding and take UTF-16 too.
     try (JsonParser parser = mapper.createParser(new String(stdout, StandardCharsets.UTF_8))) {
       if (parser.nextToken() == null) {
         return new Invalid(
-            "stdout is empty: a function must print its output as one JSON value before exiting"
-                + " with code 0");
+            what
+                + " is empty: "
+                + source.emptyHint
+                + " as one JSON value before "
+                + (source == Source.STDOUT ? "exiting with code 0" : "returning 0"));
       }
       JsonNode node = mapper.readTree(parser);
       JsonToken extra = parser.nextToken();
       if (extra != null) {
         return new Invalid(
-            "stdout holds more than one JSON value (more follows at character "
+            what
+                + " holds more than one JSON value (more follows at character "
                 + parser.currentTokenLocation().getCharOffset()
-                + "); print exactly one value, e.g. wrap several in an array. "
-                + quote(stdout));
+                + "); give exactly one value, e.g. wrap several in an array. "
+                + quote(stdout, what));
       }
       return new Value(node);
     } catch (JsonProcessingException e) {
@@ -68,10 +99,16 @@ final class JsonOutput {
                   + ", column "
                   + e.getLocation().getColumnNr();
       return new Invalid(
-          "stdout is not valid JSON (" + e.getOriginalMessage() + where + "). " + quote(stdout));
+          what
+              + " is not valid JSON ("
+              + e.getOriginalMessage()
+              + where
+              + "). "
+              + quote(stdout, what));
     } catch (IOException e) {
       // No real I/O happens on a byte array: this is the parser refusing the content.
-      return new Invalid("stdout is not valid JSON (" + e.getMessage() + "). " + quote(stdout));
+      return new Invalid(
+          what + " is not valid JSON (" + e.getMessage() + "). " + quote(stdout, what));
     }
   }
 
@@ -98,6 +135,10 @@ final class JsonOutput {
 
   /** The start of stdout as a JSON string literal, so control characters stay visible. */
   String quote(byte[] stdout) {
+    return quote(stdout, "stdout");
+  }
+
+  private String quote(byte[] stdout, String what) {
     int shown = Math.min(stdout.length, QUOTED_BYTES);
     String text = new String(stdout, 0, shown, StandardCharsets.UTF_8);
     String quoted;
@@ -106,7 +147,8 @@ final class JsonOutput {
     } catch (JsonProcessingException e) {
       quoted = "\"" + text + "\"";
     }
-    return (stdout.length > shown ? "stdout starts with " : "stdout is ")
+    String subject = what.startsWith("stdout") ? "stdout" : "the output";
+    return (stdout.length > shown ? subject + " starts with " : subject + " is ")
         + quoted
         + (stdout.length > shown ? " (" + stdout.length + " bytes in all)" : "");
   }

@@ -20,13 +20,33 @@ import org.jboss.logging.Logger;
  */
 final class Verdicts {
 
-  /** How a guest run ended: {@code failure} is null when {@code _start} returned. */
+  /**
+   * How a guest run ended: {@code failure} is null when the entry point returned, and {@code
+   * returned} is what a plug-in function returned then.
+   */
   record Ending(
       CompiledFunction function,
       Limits limits,
       Throwable failure,
       boolean timedOut,
-      Duration elapsed) {}
+      Duration elapsed,
+      Invocation.Entry entry,
+      int returned) {
+
+    /** The plug-in function called, or null for a wasi command. */
+    String export() {
+      return entry instanceof Invocation.Entry.Plugin plugin ? plugin.export() : null;
+    }
+  }
+
+  /** Thrown when an execution names a plug-in function the module does not export. */
+  static final class UncallableExport extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UncallableExport(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   private static final Logger LOG = Logger.getLogger(Verdicts.class);
 
@@ -40,10 +60,22 @@ final class Verdicts {
   }
 
   ExecutionResult judge(Ending ending, WasiSandbox sandbox, MemoryGuard memory) {
-    Judgement judgement = new Judgement(ending, sandbox.stderr().text(), memory);
+    Judgement judgement = new Judgement(ending, sandbox.stderr().text(), memory, sandbox.kernel());
     Throwable failure = ending.failure();
     if (failure == null || failure instanceof WasiExitException exit && exit.exitCode() == 0) {
-      return judgement.output(json.parse(sandbox.stdout().toByteArray()), sandbox);
+      if (ending.export() != null) {
+        return judgement.pluginReturned(failure == null ? ending.returned() : 0, json);
+      }
+      return judgement.output(
+          json.parse(sandbox.stdout().toByteArray()), sandbox.stdout().toByteArray());
+    }
+    UncallableExport uncallable = cause(failure, UncallableExport.class);
+    if (uncallable != null) {
+      return judgement.fail(
+          FailureCode.TRAP,
+          "cannot call the plug-in: "
+              + uncallable.getMessage()
+              + "; name one of those in the alias's export:, or run a version that exports it");
     }
     if (failure instanceof WasiExitException exit) {
       return judgement.exited(exit.exitCode());
@@ -94,47 +126,99 @@ final class Verdicts {
     private final Ending ending;
     private final String logs;
     private final MemoryGuard memory;
+    private final ExtismKernel kernel;
 
-    Judgement(Ending ending, String logs, MemoryGuard memory) {
+    /**
+     * @param kernel the plug-in's kernel, or null for a wasi command (or a plug-in stopped before
+     *     its kernel started)
+     */
+    Judgement(Ending ending, String logs, MemoryGuard memory, ExtismKernel kernel) {
       this.ending = ending;
       this.logs = logs;
       this.memory = memory;
+      this.kernel = kernel;
     }
 
-    ExecutionResult output(JsonOutput.Parsed parsed, WasiSandbox sandbox) {
+    ExecutionResult output(JsonOutput.Parsed parsed, byte[] bytes) {
       if (parsed instanceof JsonOutput.Value value) {
-        return new Succeeded(value.node(), sandbox.stdout().toByteArray(), logs, ending.elapsed());
+        return new Succeeded(value.node(), bytes, logs, ending.elapsed());
       }
       return fail(
           FailureCode.BAD_OUTPUT,
           ((JsonOutput.Invalid) parsed).reason()
-              + " Print only the JSON output to stdout and write logs to stderr.");
+              + (plugin()
+                  ? " Give output_set only the JSON output and log with the PDK's log functions."
+                  : " Print only the JSON output to stdout and write logs to stderr."));
+    }
+
+    /**
+     * A plug-in function returned {@code code}: non-zero, or an error set with {@code error_set},
+     * is the plug-in's own failure; otherwise its output is what it gave {@code output_set}.
+     */
+    ExecutionResult pluginReturned(int code, JsonOutput json) {
+      String error = kernel.error();
+      String function = "plug-in function '" + ending.export() + "'";
+      if (code != 0 || error != null) {
+        String how =
+            code != 0 ? function + " returned " + code : function + " returned 0 but set an error";
+        if (limitReached()) {
+          return outOfMemory(how);
+        }
+        return fail(
+            FailureCode.EXIT,
+            how
+                + (error == null
+                    ? " without setting an error; the plug-in reported a failure itself."
+                    : ": " + error)
+                + tail());
+      }
+      byte[] bytes = kernel.output();
+      if (bytes == null) {
+        return fail(
+            FailureCode.BAD_OUTPUT,
+            function
+                + " returned 0 without calling output_set: a plug-in's output is the bytes it"
+                + " gives output_set, one JSON value.");
+      }
+      return output(json.parse(bytes, JsonOutput.Source.PLUGIN), bytes);
+    }
+
+    private boolean plugin() {
+      return ending.export() != null;
+    }
+
+    private boolean limitReached() {
+      return memory.limitReached() || kernel != null && kernel.refusal() != null;
     }
 
     Failed exited(int code) {
       String exited = "exited with code " + code;
-      if (memory.limitReached()) {
+      if (limitReached()) {
         return outOfMemory(exited);
       }
       return fail(FailureCode.EXIT, exited + ": the function reported a failure itself." + tail());
     }
 
     Failed trapped(String trap) {
-      if (memory.limitReached()) {
+      if (limitReached()) {
         return outOfMemory("trapped: " + trap);
       }
+      String error = kernel == null ? null : kernel.error();
       return fail(
           FailureCode.TRAP,
           "trapped: "
               + trap
+              + (error == null ? "" : " (the plug-in had set the error: " + error + ")")
               + ". A trap is the function crashing (a panic, abort(), an out-of-bounds access,"
-              + " `unreachable`); its stderr usually says why."
+              + " `unreachable`); its "
+              + (plugin() ? "log" : "stderr")
+              + " usually says why."
               + tail());
     }
 
     Failed timedOut() {
       String refused =
-          memory.limitReached()
+          limitReached()
               ? " Before that, the memory limit of "
                   + Units.bytes(ending.limits().memoryBytes())
                   + " refused it memory."
@@ -154,7 +238,8 @@ final class Verdicts {
     Failed outputLimit() {
       return fail(
           FailureCode.OUTPUT_LIMIT,
-          "stdout passed the output limit of "
+          (plugin() ? "the plug-in's output (output_set)" : "stdout")
+              + " passed the output limit of "
               + Units.bytes(ending.limits().outputBytes())
               + ", so the function was stopped; check for a print loop that never ends, or raise"
               + " the step's output limit."
@@ -178,23 +263,24 @@ final class Verdicts {
     private Failed outOfMemory(String how) {
       return fail(
           FailureCode.MEMORY_LIMIT,
-          memory.describeRefusal()
+          (memory.limitReached() ? memory.describeRefusal() : kernel.describeRefusal())
               + " ("
               + how
               + "). Raise the step's memory limit, or make the function use less memory."
               + tail());
     }
 
-    /** The end of stderr for a message; the logs keep all of it anyway. */
+    /** The end of stderr (a plug-in's log) for a message; the logs keep all of it anyway. */
     private String tail() {
+      String name = plugin() ? "The log" : "Stderr";
       if (logs.isEmpty()) {
-        return " Stderr was empty.";
+        return " " + name + " was empty.";
       }
       int from = Math.max(0, logs.length() - MESSAGE_LOG_CHARS);
       if (from > 0 && Character.isLowSurrogate(logs.charAt(from))) {
         from++;
       }
-      return (from > 0 ? " Stderr ends with:\n…" : " Stderr:\n") + logs.substring(from);
+      return (from > 0 ? " " + name + " ends with:\n…" : " " + name + ":\n") + logs.substring(from);
     }
   }
 

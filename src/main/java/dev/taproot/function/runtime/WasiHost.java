@@ -35,8 +35,9 @@ final class WasiHost {
   private WasiHost() {}
 
   /**
-   * The functions a module imports, in import order, so that Chicory's linking (which runs on every
-   * instantiation) finds each one at once among exactly these.
+   * The functions a module imports (WASI, and the Extism kernel's for plug-ins), in import order,
+   * so that Chicory's linking (which runs on every instantiation) finds each one at once among
+   * exactly these.
    */
   static ImportValues importsFor(WasmModule module) {
     List<HostFunction> functions = new ArrayList<>();
@@ -46,6 +47,10 @@ final class WasiHost {
         continue;
       }
       String name = imported.name();
+      if (ExtismHost.MODULE.equals(imported.module())) {
+        functions.add(ExtismHost.function(name));
+        continue;
+      }
       WasmFunctionHandle handle = OURS.get(name);
       if (handle == null) {
         int index = WasiCatalog.index(name);

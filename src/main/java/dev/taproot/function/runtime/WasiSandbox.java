@@ -49,6 +49,7 @@ final class WasiSandbox implements AutoCloseable {
   private byte[][] environment;
   private WasiPreview1 chicory;
   private HostFunction[] chicoryFunctions;
+  private ExtismKernel kernel;
 
   WasiSandbox(Invocation invocation) {
     this.invocation = invocation;
@@ -73,6 +74,20 @@ final class WasiSandbox implements AutoCloseable {
 
   SeededRandom random() {
     return random;
+  }
+
+  /**
+   * Starts the Extism kernel of a plug-in execution, with the input in its first block, the
+   * invocation's environment as the config, and its log lines in stderr's tail.
+   */
+  ExtismKernel startKernel() {
+    kernel = new ExtismKernel(input, invocation.limits(), invocation.env(), stderr);
+    return kernel;
+  }
+
+  /** The Extism kernel, or null for a {@code wasi} command. */
+  ExtismKernel kernel() {
+    return kernel;
   }
 
   /** The stream behind a descriptor, or null when it is not open. */

@@ -1,6 +1,7 @@
 package dev.taproot.function.runtime;
 
 import com.dylibso.chicory.wasm.WasmModule;
+import dev.taproot.function.Abi;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -9,8 +10,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Runs {@code wasi} functions (SPEC §3) with Chicory: validates modules, compiles each digest once,
- * and executes every invocation in a fresh instance under its limits.
+ * Runs {@code wasi} functions and {@code extism} plug-ins (SPEC §3) with Chicory: validates
+ * modules, compiles each digest once, and executes every invocation in a fresh instance under its
+ * limits.
  *
  * <p>Thread-safe: any number of threads may compile and execute at once. Each execution runs on the
  * thread that calls {@link #execute}; a thread runs one execution at a time. Close the runtime to
@@ -65,8 +67,17 @@ public final class WasmRuntime implements AutoCloseable {
 
   /** Validates a module for the {@code wasi} ABI and describes it; compiles nothing. */
   public ModuleInfo inspect(byte[] wasm) throws InvalidModuleException {
+    return inspect(wasm, Abi.WASI);
+  }
+
+  /**
+   * Validates a module for {@code abi} and describes it; compiles nothing. For {@code extism} the
+   * exports listed are the plug-in functions a step can call.
+   */
+  public ModuleInfo inspect(byte[] wasm, Abi abi) throws InvalidModuleException {
     Objects.requireNonNull(wasm, "wasm");
-    return inspector.describe(inspector.validate(wasm), wasm.length);
+    Objects.requireNonNull(abi, "abi");
+    return inspector.describe(inspector.validate(wasm, abi), wasm.length, abi);
   }
 
   /**
