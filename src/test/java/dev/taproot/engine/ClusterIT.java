@@ -82,6 +82,12 @@ class ClusterIT {
     }
     assertEquals(
         runView(instance(0), runId), runView(instance(2), runId), "every instance answers alike");
+    Thread.sleep(1000); // events are stored in batches, a few milliseconds after they happen
+    String events = instance(1).get("/api/v1/events?runId=" + runId).body();
+    assertEquals(events, instance(2).get("/api/v1/events?runId=" + runId).body());
+    assertTrue(
+        events.contains("run.started") && events.contains("run.finished"),
+        "the events of every instance, whichever published them: " + events);
 
     // The same input on one instance alone.
     instance(1).stop();
