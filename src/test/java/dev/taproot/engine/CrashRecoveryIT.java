@@ -195,6 +195,7 @@ class CrashRecoveryIT {
     start(null);
     await(runId, Duration.ofSeconds(180));
     assertEquals("succeeded", status(runId), "the restarted service finished the redrive");
+    service.stop(); // the H2 file is one process's
     try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, "")) {
       assertEquals(
           ITEMS,
@@ -214,7 +215,6 @@ class CrashRecoveryIT {
                   + " AND function_ref = 'echo@1'"),
           "each failed item ran again with the function the redrive chose");
     }
-    service.stop();
   }
 
   /** A fresh H2 file, or the PostgreSQL of -Dtaproot.it.jdbc-url with its schema emptied. */
