@@ -20,7 +20,7 @@ record LineageDrawing(int width, int height, List<Node> nodes, List<Edge> edges,
   /** Most nodes drawn; a fan-in's thousands of inputs are listed by the JSON API instead. */
   static final int MAX_NODES = 40;
 
-  private static final int COLUMN_GAP = 120;
+  private static final int COLUMN_GAP = 160;
   private static final int ROW_GAP = 18;
   private static final int MARGIN = 12;
 

@@ -1,6 +1,7 @@
 package dev.taproot.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.checkpoint.CanonicalJson;
 import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.ExecutionStore;
@@ -16,6 +17,7 @@ import dev.taproot.engine.RunProgress;
 import dev.taproot.error.InvalidParameterException;
 import dev.taproot.error.NotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -140,7 +142,8 @@ class RunPages {
       String fragmentHref,
       String redriveHref,
       long refreshMs,
-      String notice) {}
+      String notice,
+      List<String> overrides) {}
 
   RunView run(String id, String notice) {
     StoredRun r = loader.run(id);
@@ -181,7 +184,20 @@ class RunPages {
         Links.run(id) + "/live",
         Links.run(id) + "/redrive?scope=failed",
         config.ui().refreshInterval().toMillis(),
-        notice);
+        notice,
+        overrides(r.overrides()));
+  }
+
+  /** The function versions redrives put in place of the pinned ones, as "alias: ref". */
+  private static List<String> overrides(String json) {
+    if (blank(json)) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    CanonicalJson.parse(json.getBytes(StandardCharsets.UTF_8))
+        .fields()
+        .forEachRemaining(e -> out.add(e.getKey() + ": " + e.getValue().asText()));
+    return out;
   }
 
   String traceHref(String traceId) {
