@@ -14,13 +14,13 @@ import java.util.Set;
  * carry the path that was consumed. Nodes on an origin search's chain are marked.
  */
 record LineageDrawing(int width, int height, List<Node> nodes, List<Edge> edges, int hidden) {
-  static final int NODE_WIDTH = 210;
-  static final int NODE_HEIGHT = 60;
+  static final int NODE_WIDTH = 190;
+  static final int NODE_HEIGHT = 72;
 
   /** Most nodes drawn; a fan-in's thousands of inputs are listed by the JSON API instead. */
   static final int MAX_NODES = 40;
 
-  private static final int COLUMN_GAP = 160;
+  private static final int COLUMN_GAP = 130;
   private static final int ROW_GAP = 18;
   private static final int MARGIN = 12;
 
@@ -115,7 +115,7 @@ record LineageDrawing(int width, int height, List<Node> nodes, List<Edge> edges,
       int y2 = to.y() + NODE_HEIGHT / 2;
       drawn.add(
           new Edge(
-              e.path(), PipelineGraph.curve(x1, y1, x2, y2), (x1 + x2) / 2, (y1 + y2) / 2 - 6));
+              e.path(), PipelineGraph.curve(x1, y1, x2, y2), (x1 + x2) / 2, Math.min(y1, y2) - 7));
     }
     return new LineageDrawing(
         width, height, List.copyOf(nodes.values()), drawn, all.size() - kept.size());
@@ -144,13 +144,16 @@ record LineageDrawing(int width, int height, List<Node> nodes, List<Edge> edges,
   private static String title(LineageGraph.Node n) {
     return switch (n.kind()) {
       case LineageGraph.EXECUTION -> n.step() + " / " + n.key() + "  #" + n.attempt();
-      case LineageGraph.RECORD -> "record " + n.key() + " (line " + n.line() + ")";
+      case LineageGraph.RECORD -> "record " + n.key();
       case LineageGraph.INPUT -> "run input";
       default -> "run output";
     };
   }
 
   private static String detail(LineageGraph.Node n) {
+    if (n.kind().equals(LineageGraph.RECORD)) {
+      return "line " + n.line() + " of the run input";
+    }
     if (!n.kind().equals(LineageGraph.EXECUTION)) {
       return "";
     }

@@ -100,6 +100,21 @@ final class Browser implements AutoCloseable {
     return file;
   }
 
+  /** The top of the page in a window {@code height} pixels high (for the README). */
+  Path viewport(String name, int height) {
+    ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
+    driver.manage().window().setSize(new Dimension(WIDTH, height));
+    Path file = SCREENSHOTS.resolve(name + ".png");
+    try {
+      Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      driver.manage().window().setSize(new Dimension(WIDTH, HEIGHT));
+    }
+    return file;
+  }
+
   @Override
   public void close() throws IOException {
     try {

@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -63,6 +65,21 @@ class OrdersWalkthroughBrowserTest {
       assertTrue(validateBox.getAttribute("class").contains("failed"));
       browser.screenshot("02-run");
 
+      // the keyboard alone: the first Tab reaches the skip link, more Tabs a step box, Enter opens
+      // it
+      new Actions(driver).sendKeys(Keys.TAB).perform();
+      assertEquals("Skip to content", driver.switchTo().activeElement().getText());
+      String focused = "";
+      for (int i = 0; i < 40 && !focused.startsWith("step validate"); i++) {
+        new Actions(driver).sendKeys(Keys.TAB).perform();
+        focused = String.valueOf(driver.switchTo().activeElement().getAttribute("aria-label"));
+      }
+      assertTrue(focused.startsWith("step validate, failed: 2999 succeeded, 1 failed"), focused);
+      new Actions(driver).sendKeys(Keys.ENTER).perform();
+      wait.until(ExpectedConditions.urlContains("/steps/validate/items"));
+      driver.navigate().back();
+      wait.until(ExpectedConditions.textToBe(By.id("run-status"), "failed"));
+
       // 3. the items of validate, filtered to the failed ones
       driver.findElement(By.cssSelector("table.steps a[href$='/steps/validate/items']")).click();
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("filter-failed")));
@@ -76,9 +93,18 @@ class OrdersWalkthroughBrowserTest {
       failed.get(0).click();
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("item-error")));
       String lineage = driver.findElement(By.cssSelector("svg.lineage")).getText();
-      assertTrue(lineage.contains("record 1041 (line 1042)"), lineage);
+      assertTrue(lineage.contains("record 1041"), lineage);
+      assertTrue(lineage.contains("line 1042 of the run input"), lineage);
       assertTrue(lineage.contains("parse / 1041"), lineage);
       browser.screenshot("04-item");
+      assertEquals(
+          List.of(),
+          driver.executeScript(
+              "return Array.from(document.querySelectorAll("
+                  + "'input:not([type=hidden]), select, textarea, button'))"
+                  + ".filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')"
+                  + " && !e.textContent.trim()).map(e => e.name || e.id)"),
+          "every control of the item page has a label");
 
       // 5. the origin search: the bad quantity was born in parse's output
       WebElement assertion = driver.findElement(By.id("assert"));
@@ -94,6 +120,7 @@ class OrdersWalkthroughBrowserTest {
               .findElement(By.cssSelector("svg.lineage g.node.origin"))
               .getAttribute("data-node"));
       browser.screenshot("05-origin");
+      browser.viewport("readme-item-lineage", 1150);
 
       // 6. replay parse/1041 with the fixed parser: a different output, shown side by side
       driver.findElement(By.id("origin-link")).click();

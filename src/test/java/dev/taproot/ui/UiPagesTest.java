@@ -2,9 +2,12 @@ package dev.taproot.ui;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taproot.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +50,67 @@ class UiPagesTest {
     given().get("/ui/workflows").then().statusCode(200).body(containsString(wf));
     given().get("/ui/workflows/" + wf + "/versions/1").then().statusCode(200);
     given().get("/ui/runs/nope").then().statusCode(404).body(containsString("nope"));
+    given()
+        .queryParam("assert", "value.n >=")
+        .get("/ui/runs/" + run + "/steps/check/items/3")
+        .then()
+        .statusCode(200)
+        .body(containsString("does not compile"));
+    given().get("/ui/runs/" + run + "/steps/nope/items").then().statusCode(404);
+    given()
+        .get("/ui/runs/" + run + "/steps/check/items?status=sideways")
+        .then()
+        .statusCode(400)
+        .body(containsString("not an item status"));
+  }
+
+  @Test
+  void aBadWorkflowShowsEachErrorAtItsLine() {
+    String yaml =
+        """
+        name: ui-bad
+        functions:
+          f: { ref: no-such-function }
+        steps:
+          a:
+            function: f
+            forEch: ${{ input.items }}
+        """;
+    String page =
+        given()
+            .contentType("application/x-www-form-urlencoded")
+            .formParam("yaml", yaml)
+            .post("/ui/workflows")
+            .then()
+            .statusCode(422)
+            .extract()
+            .asString();
+    // the unknown field sits on line 7 and is shown there, with its message
+    assertTrue(page.contains("<li id=\"line-7\" class=\"bad\">"), page);
+    assertTrue(page.contains("unknown field &#39;forEch&#39;"), page);
+    assertTrue(page.contains("no-such-function"), page);
+  }
+
+  @Test
+  void aModuleUploadedFromThePageIsRegistered() throws Exception {
+    String name = Api.unique("ui-upload");
+    Path module = Files.createTempFile("echo", ".wasm");
+    Files.write(module, Api.testModule("echo"));
+    given()
+        .multiPart("name", name)
+        .multiPart("abi", "wasi")
+        .multiPart("module", module.toFile(), "application/wasm")
+        .post("/ui/functions")
+        .then()
+        .statusCode(200)
+        .body(containsString("registered " + name + "@1"));
+    given()
+        .multiPart("name", name)
+        .multiPart("abi", "wasi")
+        .multiPart("module", "garbage.wasm", "not wasm".getBytes(), "application/wasm")
+        .post("/ui/functions")
+        .then()
+        .statusCode(422)
+        .body(containsString("not a WebAssembly module"));
   }
 }
