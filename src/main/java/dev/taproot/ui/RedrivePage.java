@@ -15,6 +15,7 @@ import dev.taproot.engine.RunProgress;
 import dev.taproot.error.InvalidParameterException;
 import dev.taproot.function.FunctionRegistry;
 import dev.taproot.function.FunctionVersionEntity;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.ArrayList;
@@ -182,8 +183,13 @@ class RedrivePage {
 
   RedriveService.Result redrive(String runId, Ask ask) {
     Map<String, String> changed = new LinkedHashMap<>();
-    StoredRun run = loader.run(runId);
-    WorkflowDefinition def = catalog.definition(run.workflow(), run.version());
+    WorkflowDefinition def =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  StoredRun run = loader.run(runId);
+                  return catalog.definition(run.workflow(), run.version());
+                });
     ask.functions()
         .forEach(
             (alias, ref) -> {

@@ -37,6 +37,24 @@ class RunPages {
   private final WorkflowCatalog catalog;
   private final TaprootConfig config;
 
+  /** Finished runs on the runs list that keep their counts; older ones are counted again. */
+  private static final int FINISHED_COUNTS_KEPT = 1000;
+
+  /**
+   * Counts of succeeded and failed runs by run id and generation: those change only when a redrive
+   * or resume reopens the run, which bumps its generation. A list of 20 big finished runs then
+   * costs 20 grouped queries once, not at every refresh.
+   */
+  private final Map<String, Map<String, Map<String, Integer>>> finishedCounts =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(
+                Map.Entry<String, Map<String, Map<String, Integer>>> eldest) {
+              return size() > FINISHED_COUNTS_KEPT;
+            }
+          });
+
   RunPages(
       RunStore runs,
       RunLoader loader,
@@ -94,7 +112,7 @@ class RunPages {
               r.status().id(),
               Text.when(r.createdAt()),
               Text.duration(r.createdAt(), r.finishedAt()),
-              StepCounts.of(progress.of(r), Links.items(r.id(), "{step}", null))));
+              StepCounts.of(counts(r), Links.items(r.id(), "{step}", null))));
     }
     String query = Links.query("workflow", wf, "status", st == null ? null : st.id());
     Pager pager =
@@ -148,7 +166,7 @@ class RunPages {
   RunView run(String id, String notice) {
     StoredRun r = loader.run(id);
     WorkflowDefinition def = catalog.definition(r.workflow(), r.version());
-    Map<String, Map<String, Integer>> counts = progress.of(r);
+    Map<String, Map<String, Integer>> counts = counts(r);
     JsonNode output = r.outputDigest() == null ? null : payloads.get(r.outputDigest()).orElse(null);
     String failedStep =
         counts.entrySet().stream()
@@ -198,6 +216,20 @@ class RunPages {
         .fields()
         .forEachRemaining(e -> out.add(e.getKey() + ": " + e.getValue().asText()));
     return out;
+  }
+
+  /** A run's counts per step and status; a succeeded or failed run's are kept (see above). */
+  Map<String, Map<String, Integer>> counts(StoredRun r) {
+    if (r.status() != RunStatus.SUCCEEDED && r.status() != RunStatus.FAILED) {
+      return progress.of(r);
+    }
+    String key = r.id() + "#" + r.generation();
+    Map<String, Map<String, Integer>> kept = finishedCounts.get(key);
+    if (kept == null) {
+      kept = progress.of(r);
+      finishedCounts.put(key, kept);
+    }
+    return kept;
   }
 
   String traceHref(String traceId) {
@@ -250,7 +282,7 @@ class RunPages {
               + String.join(", ", def.steps().keySet()));
     }
     ExecutionStatus st = blank(status) ? null : executionStatus(status);
-    Map<String, Integer> counts = progress.of(r).getOrDefault(step, Map.of());
+    Map<String, Integer> counts = counts(r).getOrDefault(step, Map.of());
     long total = checkpoints.countLatest(runId, step, st);
     List<ItemRow> rows = new ArrayList<>();
     for (Checkpoint c :

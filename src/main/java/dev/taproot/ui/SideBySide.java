@@ -7,8 +7,11 @@ import java.util.List;
  * Two texts side by side, lines aligned by their longest common subsequence: equal lines sit on one
  * row, changed lines are marked on both sides. Used for a replay's recorded and new output.
  */
-record SideBySide(List<Row> rows, boolean identical) {
-  /** Lines past this on either side are compared as one block (no alignment). */
+record SideBySide(List<Row> rows, boolean identical, boolean truncated) {
+  /**
+   * Past this many lines on either side the texts are shown line by line without alignment, and
+   * only this many rows (a fan-in's output can be megabytes: the JSON API has it whole).
+   */
   static final int MAX_LINES = 2000;
 
   /** One row; {@code left} or {@code right} is null where that side has no line. */
@@ -19,12 +22,12 @@ record SideBySide(List<Row> rows, boolean identical) {
     String[] b = right == null ? new String[0] : right.split("\n", -1);
     if (a.length > MAX_LINES || b.length > MAX_LINES) {
       List<Row> rows = new ArrayList<>();
-      for (int i = 0; i < Math.max(a.length, b.length); i++) {
+      for (int i = 0; i < Math.min(MAX_LINES, Math.max(a.length, b.length)); i++) {
         String l = i < a.length ? a[i] : null;
         String r = i < b.length ? b[i] : null;
         rows.add(new Row(l == null ? null : i + 1, l, r == null ? null : i + 1, r, kind(l, r)));
       }
-      return new SideBySide(rows, java.util.Objects.equals(left, right));
+      return new SideBySide(rows, java.util.Objects.equals(left, right), true);
     }
     int[][] lcs = new int[a.length + 1][b.length + 1];
     for (int i = a.length - 1; i >= 0; i--) {
@@ -57,7 +60,7 @@ record SideBySide(List<Row> rows, boolean identical) {
       }
     }
     flush(rows, removed, removedAt, added, addedAt);
-    return new SideBySide(rows, rows.stream().allMatch(r -> r.kind().equals("same")));
+    return new SideBySide(rows, rows.stream().allMatch(r -> r.kind().equals("same")), false);
   }
 
   /** A block of removed and added lines becomes rows of changed pairs, then the rest. */

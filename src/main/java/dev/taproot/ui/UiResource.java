@@ -44,7 +44,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * The web UI: server-rendered pages over the same services as the JSON API, each at a stable URL.
  * This class only maps URLs and forms to the page builders and renders their templates.
  */
-@Path("/")
+@Path("/ui")
 @Produces(MediaType.TEXT_HTML)
 public class UiResource {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -108,18 +108,12 @@ public class UiResource {
   // --- runs -------------------------------------------------------------------------------------
 
   @GET
-  public Response home() {
-    return seeOther("/ui/runs");
-  }
-
-  @GET
-  @Path("ui")
   public Response ui() {
     return seeOther("/ui/runs");
   }
 
   @GET
-  @Path("ui/runs")
+  @Path("runs")
   @Transactional
   public TemplateInstance runs(
       @QueryParam("workflow") String workflow,
@@ -129,7 +123,7 @@ public class UiResource {
   }
 
   @GET
-  @Path("ui/runs/table")
+  @Path("runs/table")
   @Transactional
   public TemplateInstance runsTable(
       @QueryParam("workflow") String workflow,
@@ -139,35 +133,35 @@ public class UiResource {
   }
 
   @GET
-  @Path("ui/runs/{id}")
+  @Path("runs/{id}")
   @Transactional
   public TemplateInstance run(@PathParam("id") String id, @QueryParam("notice") String notice) {
     return Templates.run(runPages.run(id, notice));
   }
 
   @GET
-  @Path("ui/runs/{id}/live")
+  @Path("runs/{id}/live")
   @Transactional
   public TemplateInstance runLive(@PathParam("id") String id) {
     return Templates.runLive(runPages.run(id, null));
   }
 
   @POST
-  @Path("ui/runs/{id}/cancel")
+  @Path("runs/{id}/cancel")
   public Response cancel(@PathParam("id") String id) {
     runs.cancel(id);
     return seeOther(Links.run(id) + Links.query("notice", "cancelled"));
   }
 
   @POST
-  @Path("ui/runs/{id}/resume")
+  @Path("runs/{id}/resume")
   public Response resume(@PathParam("id") String id) {
     runs.resume(id);
     return seeOther(Links.run(id) + Links.query("notice", "resumed"));
   }
 
   @GET
-  @Path("ui/runs/{id}/steps/{step}/items")
+  @Path("runs/{id}/steps/{step}/items")
   @Transactional
   public TemplateInstance items(
       @PathParam("id") String id,
@@ -180,7 +174,7 @@ public class UiResource {
   // --- one item: lineage, origin search, replay -----------------------------------------------
 
   @GET
-  @Path("ui/runs/{id}/steps/{step}/items/{key}")
+  @Path("runs/{id}/steps/{step}/items/{key}")
   @Transactional
   public TemplateInstance item(
       @PathParam("id") String id,
@@ -193,7 +187,7 @@ public class UiResource {
 
   /** A dry run of the item (writes nothing), shown on the item page next to what was recorded. */
   @POST
-  @Path("ui/runs/{id}/steps/{step}/items/{key}/replay")
+  @Path("runs/{id}/steps/{step}/items/{key}/replay")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public TemplateInstance replay(
       @PathParam("id") String id,
@@ -223,14 +217,14 @@ public class UiResource {
   // ------------------------------------------------------------------------------------
 
   @GET
-  @Path("ui/runs/{id}/redrive")
+  @Path("runs/{id}/redrive")
   @Transactional
   public TemplateInstance redriveConfirm(@PathParam("id") String id, @Context UriInfo uri) {
     return Templates.redrive(redrivePage.confirm(id, RedrivePage.Ask.of(uri.getQueryParameters())));
   }
 
   @POST
-  @Path("ui/runs/{id}/redrive")
+  @Path("runs/{id}/redrive")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response redrive(@PathParam("id") String id, MultivaluedMap<String, String> form) {
     RedriveService.Result result = redrivePage.redrive(id, RedrivePage.Ask.of(form));
@@ -244,14 +238,14 @@ public class UiResource {
   // --------------------------------------------------------------------
 
   @GET
-  @Path("ui/functions")
+  @Path("functions")
   @Transactional
   public TemplateInstance functions() {
     return Templates.functions(catalogPages.functions(null, null));
   }
 
   @POST
-  @Path("ui/functions")
+  @Path("functions")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   public Response upload(
       @RestForm("name") String name,
@@ -294,14 +288,14 @@ public class UiResource {
   }
 
   @GET
-  @Path("ui/workflows")
+  @Path("workflows")
   @Transactional
   public TemplateInstance workflows() {
     return Templates.workflows(catalogPages.workflows("", List.of()));
   }
 
   @POST
-  @Path("ui/workflows")
+  @Path("workflows")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   public Response submit(@RestForm("yaml") String yaml) {
     try {
@@ -319,14 +313,14 @@ public class UiResource {
   }
 
   @GET
-  @Path("ui/workflows/{name}")
+  @Path("workflows/{name}")
   @Transactional
   public Response latestWorkflow(@PathParam("name") String name) {
     return seeOther(Links.workflow(name, workflows.latest(name).version));
   }
 
   @GET
-  @Path("ui/workflows/{name}/versions/{version}")
+  @Path("workflows/{name}/versions/{version}")
   @Transactional
   public TemplateInstance workflow(
       @PathParam("name") String name, @PathParam("version") String version) {

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taproot.engine.Engine;
 import dev.taproot.support.Api;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -41,6 +43,8 @@ class HundredThousandItemsPageTest {
 
   @TestHTTPResource("/")
   URL base;
+
+  @Inject Engine engine;
 
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -124,6 +128,15 @@ class HundredThousandItemsPageTest {
           median < MAX_MEDIAN_TTFB.toNanos(),
           page.getKey() + " took " + median / 1e6 + " ms to its first byte");
     }
+    // The counts of a run this service no longer remembers (after a restart) come from one
+    // grouped pass over its 100,000 checkpoints: measured once through the JSON API, not bounded.
+    engine.forgetFinishedRuns();
+    long cold = System.nanoTime();
+    get("/api/v1/runs/" + run);
+    report.append(
+        String.format(
+            "  %-28s once   %6.1f ms  (counts read from the database, as after a restart)%n",
+            "GET /api/v1/runs/<id>", (System.nanoTime() - cold) / 1e6));
     System.out.print(report);
     Files.writeString(Path.of("target", "ui-paging-ttfb.txt"), report.toString());
   }
