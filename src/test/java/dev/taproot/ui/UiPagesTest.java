@@ -2,6 +2,7 @@ package dev.taproot.ui;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taproot.support.Api;
@@ -62,6 +63,35 @@ class UiPagesTest {
         .then()
         .statusCode(400)
         .body(containsString("not an item status"));
+  }
+
+  @Test
+  void aRefusedActionIsAPageThatSaysWhy() {
+    String run = Api.finishedRun("ui-refused");
+    given()
+        .redirects()
+        .follow(false)
+        .post("/ui/runs/" + run + "/cancel")
+        .then()
+        .statusCode(409)
+        .contentType(startsWith("text/html"))
+        .body(containsString("only a running run can be cancelled"));
+    given()
+        .redirects()
+        .follow(false)
+        .contentType("application/x-www-form-urlencoded")
+        .formParam("scope", "failed")
+        .post("/ui/runs/" + run + "/redrive")
+        .then()
+        .statusCode(409)
+        .contentType(startsWith("text/html"))
+        .body(containsString("nothing to redrive"));
+    given()
+        .queryParam("scope", "failed")
+        .get("/ui/runs/" + run + "/redrive")
+        .then()
+        .statusCode(200)
+        .body(containsString("No item failed or was skipped"));
   }
 
   @Test
