@@ -269,7 +269,12 @@ class RunPages {
       long total,
       String apiHref) {}
 
-  ItemsView items(String runId, String step, String status, int page) {
+  /**
+   * A page of a step's items. Pages are keyed by item order ({@code after} or {@code before}), not
+   * by offset, so the last of 2,000 pages opens as fast as the first; {@code page} only numbers the
+   * page for the reader and is ignored without a cursor.
+   */
+  ItemsView items(String runId, String step, String status, Long after, Long before, int pageHint) {
     StoredRun r = loader.run(runId);
     WorkflowDefinition def = catalog.definition(r.workflow(), r.version());
     if (!def.steps().containsKey(step)) {
@@ -283,10 +288,25 @@ class RunPages {
     }
     ExecutionStatus st = blank(status) ? null : executionStatus(status);
     Map<String, Integer> counts = counts(r).getOrDefault(step, Map.of());
-    long total = checkpoints.countLatest(runId, step, st);
+    // a finished run's counts are exact (and kept): counting 100,000 rows again at every page
+    // costs most of a second on PostgreSQL; a running run's rows are counted as they are now
+    boolean settled = r.status() == RunStatus.SUCCEEDED || r.status() == RunStatus.FAILED;
+    long total =
+        !settled
+            ? checkpoints.countLatest(runId, step, st)
+            : st == null
+                ? counts.values().stream().mapToLong(Integer::longValue).sum()
+                : counts.getOrDefault(st.id(), 0);
+    boolean backwards = after == null && before != null;
+    int page = after == null && before == null ? 0 : pageHint;
+    List<Checkpoint> found =
+        new ArrayList<>(checkpoints.latestPage(runId, step, st, after, before, ITEMS_PER_PAGE + 1));
+    boolean more = found.size() > ITEMS_PER_PAGE;
+    if (more) {
+      found.remove(backwards ? 0 : found.size() - 1);
+    }
     List<ItemRow> rows = new ArrayList<>();
-    for (Checkpoint c :
-        checkpoints.latest(runId, step, st, page * ITEMS_PER_PAGE, ITEMS_PER_PAGE)) {
+    for (Checkpoint c : found) {
       rows.add(
           new ItemRow(
               c.item().key(),
@@ -308,7 +328,31 @@ class RunPages {
               s.id(), Links.items(runId, step, s.id()), s == st, counts.getOrDefault(s.id(), 0)));
     }
     String base = Links.items(runId, step, st == null ? null : st.id());
-    Pager pager = Pager.of(page, ITEMS_PER_PAGE, total, p -> Links.and(base, "page", p));
+    boolean hasPrevious = backwards ? more : after != null;
+    boolean hasNext = backwards ? before != Long.MAX_VALUE : more;
+    int pages = (int) Math.max(1, (total + ITEMS_PER_PAGE - 1) / ITEMS_PER_PAGE);
+    if (backwards && before == Long.MAX_VALUE) {
+      page = pages - 1;
+    }
+    long from = found.isEmpty() ? 0 : (long) page * ITEMS_PER_PAGE + 1;
+    Pager pager =
+        new Pager(
+            page,
+            pages,
+            from,
+            found.isEmpty() ? 0 : from + found.size() - 1,
+            total,
+            hasPrevious ? base : null,
+            hasPrevious
+                ? Links.and(Links.and(base, "before", found.get(0).order()), "page", page - 1)
+                : null,
+            hasNext
+                ? Links.and(
+                    Links.and(base, "after", found.get(found.size() - 1).order()), "page", page + 1)
+                : null,
+            hasNext
+                ? Links.and(Links.and(base, "before", Long.MAX_VALUE), "page", pages - 1)
+                : null);
     return new ItemsView(
         runId,
         Links.run(runId),

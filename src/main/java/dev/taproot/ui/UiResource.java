@@ -167,8 +167,12 @@ public class UiResource {
       @PathParam("id") String id,
       @PathParam("step") String step,
       @QueryParam("status") String status,
+      @QueryParam("after") String after,
+      @QueryParam("before") String before,
       @QueryParam("page") String page) {
-    return Templates.items(runPages.items(id, step, status, page(page)));
+    return Templates.items(
+        runPages.items(
+            id, step, status, order("after", after), order("before", before), page(page)));
   }
 
   // --- one item: lineage, origin search, replay -----------------------------------------------
@@ -359,6 +363,17 @@ public class UiResource {
 
   private static Response seeOther(String location) {
     return Response.seeOther(URI.create(location)).build();
+  }
+
+  private static Long order(String name, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidParameterException(name, "'" + value + "' is not an item order");
+    }
   }
 
   private static int page(String page) {

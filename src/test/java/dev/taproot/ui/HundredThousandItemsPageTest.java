@@ -89,9 +89,19 @@ class HundredThousandItemsPageTest {
     assertTrue(first.contains(items + "/0\""));
     assertTrue(first.contains(items + "/49\""));
     assertTrue(!first.contains(items + "/50\""), "one page holds 50 items, not all of them");
-    String last = get(items + "?page=1999");
+    // pages are keyed by item order: the first page links the next one after its last item
+    assertTrue(first.contains(items + "?after=49&amp;page=1\""), "a next link after item 49");
+    String lastPage = items + "?before=" + Long.MAX_VALUE + "&page=1999";
+    assertTrue(first.contains(lastPage.replace("&", "&amp;")), "a link to the last page");
+    String last = get(lastPage);
     assertTrue(last.contains(items + "/99999\""));
-    assertTrue(last.contains("99951–100000 of 100000"));
+    assertTrue(last.contains(items + "/99950\""));
+    assertTrue(last.contains("99951–100000 of 100000"), last);
+    String middle = get(items + "?after=49949&page=999");
+    assertTrue(middle.contains(items + "/49950\""));
+    assertTrue(middle.contains(items + "/49999\""));
+    assertTrue(!middle.contains(items + "/50000\""));
+    assertTrue(middle.contains("49951–50000 of 100000"), middle);
     String failed = get(items + "?status=failed");
     assertTrue(failed.contains("10 item(s) with status failed"), failed);
     for (int i = 7; i < ITEMS; i += EVERY_FAILED) {
@@ -101,8 +111,8 @@ class HundredThousandItemsPageTest {
 
     Map<String, String> pages = new LinkedHashMap<>();
     pages.put("items, first page", items);
-    pages.put("items, page 1000 of 2000", items + "?page=999");
-    pages.put("items, last page", items + "?page=1999");
+    pages.put("items, page 1000 of 2000", items + "?after=49949&page=999");
+    pages.put("items, last page", lastPage);
     pages.put("items, status=failed", items + "?status=failed");
     pages.put("the run (graph and counts)", "/ui/runs/" + run);
     pages.put("one item", items + "/99999");
