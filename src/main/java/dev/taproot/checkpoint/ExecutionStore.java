@@ -186,20 +186,12 @@ public class ExecutionStore implements RecordedAttempts {
   /** The latest attempt of each item of a step, in item order, optionally of one status. */
   public List<Checkpoint> latest(
       String runId, String step, ExecutionStatus status, int offset, int limit) {
-    List<Object> params = new ArrayList<>(List.of(runId, step));
-    if (status != null) {
-      params.add(status.id());
-    }
+    List<Object> params = stepParams(runId, step, status);
     params.add(limit);
     params.add(offset);
     List<Checkpoint> rows = new ArrayList<>();
     query(
-        "SELECT "
-            + COLUMNS
-            + " FROM execution e WHERE e.run_id = ? AND e.step_id = ?"
-            + LATEST
-            + (status == null ? "" : " AND e.status = ?")
-            + " ORDER BY e.item_order LIMIT ? OFFSET ?",
+        "SELECT " + COLUMNS + latestOfStep(status) + " ORDER BY e.item_order LIMIT ? OFFSET ?",
         params,
         rs -> rows.add(checkpoint(rs)));
     return rows;
@@ -215,10 +207,7 @@ public class ExecutionStore implements RecordedAttempts {
    */
   public List<Checkpoint> latestPage(
       String runId, String step, ExecutionStatus status, Long after, Long before, int limit) {
-    List<Object> params = new ArrayList<>(List.of(runId, step));
-    if (status != null) {
-      params.add(status.id());
-    }
+    List<Object> params = stepParams(runId, step, status);
     boolean backwards = after == null && before != null;
     if (after != null || backwards) {
       params.add(backwards ? before : after);
@@ -228,9 +217,7 @@ public class ExecutionStore implements RecordedAttempts {
     query(
         "SELECT "
             + COLUMNS
-            + " FROM execution e WHERE e.run_id = ? AND e.step_id = ?"
-            + LATEST
-            + (status == null ? "" : " AND e.status = ?")
+            + latestOfStep(status)
             + (backwards ? " AND e.item_order < ?" : after != null ? " AND e.item_order > ?" : "")
             + " ORDER BY e.item_order"
             + (backwards ? " DESC" : "")
@@ -245,18 +232,28 @@ public class ExecutionStore implements RecordedAttempts {
 
   /** How many items of a step have a latest attempt (of {@code status}, when given). */
   public long countLatest(String runId, String step, ExecutionStatus status) {
+    long[] count = {0};
+    query(
+        "SELECT COUNT(*)" + latestOfStep(status),
+        stepParams(runId, step, status),
+        rs -> count[0] = rs.getLong(1));
+    return count[0];
+  }
+
+  /** The parameters of {@link #latestOfStep}: run, step and, when given, status. */
+  private static List<Object> stepParams(String runId, String step, ExecutionStatus status) {
     List<Object> params = new ArrayList<>(List.of(runId, step));
     if (status != null) {
       params.add(status.id());
     }
-    long[] count = {0};
-    query(
-        "SELECT COUNT(*) FROM execution e WHERE e.run_id = ? AND e.step_id = ?"
-            + LATEST
-            + (status == null ? "" : " AND e.status = ?"),
-        params,
-        rs -> count[0] = rs.getLong(1));
-    return count[0];
+    return params;
+  }
+
+  /** FROM and WHERE of the latest attempts of a step's items, of one status when given. */
+  private static String latestOfStep(ExecutionStatus status) {
+    return " FROM execution e WHERE e.run_id = ? AND e.step_id = ?"
+        + LATEST
+        + (status == null ? "" : " AND e.status = ?");
   }
 
   /** Counts of the latest attempts per step and status. */
