@@ -186,39 +186,74 @@ public class ExecutionStore implements RecordedAttempts {
   /** The latest attempt of each item of a step, in item order, optionally of one status. */
   public List<Checkpoint> latest(
       String runId, String step, ExecutionStatus status, int offset, int limit) {
-    List<Object> params = new ArrayList<>(List.of(runId, step));
-    if (status != null) {
-      params.add(status.id());
-    }
+    List<Object> params = stepParams(runId, step, status);
     params.add(limit);
     params.add(offset);
     List<Checkpoint> rows = new ArrayList<>();
     query(
-        "SELECT "
-            + COLUMNS
-            + " FROM execution e WHERE e.run_id = ? AND e.step_id = ?"
-            + LATEST
-            + (status == null ? "" : " AND e.status = ?")
-            + " ORDER BY e.item_order LIMIT ? OFFSET ?",
+        "SELECT " + COLUMNS + latestOfStep(status) + " ORDER BY e.item_order LIMIT ? OFFSET ?",
         params,
         rs -> rows.add(checkpoint(rs)));
     return rows;
   }
 
+  /**
+   * Like {@link #latest}, but a page starts after (or ends before) an item order instead of at an
+   * offset, so that page 1,000 of a 100,000-item step costs what page 1 does: an offset makes the
+   * database check the latest attempt of every row it skips (seconds on PostgreSQL).
+   *
+   * @param after the page holds the items after this order (ascending); null for the first page
+   * @param before when {@code after} is null: the items before this order (the page ends there)
+   */
+  public List<Checkpoint> latestPage(
+      String runId, String step, ExecutionStatus status, Long after, Long before, int limit) {
+    List<Object> params = stepParams(runId, step, status);
+    boolean backwards = after == null && before != null;
+    if (after != null || backwards) {
+      params.add(backwards ? before : after);
+    }
+    params.add(limit);
+    List<Checkpoint> rows = new ArrayList<>();
+    query(
+        "SELECT "
+            + COLUMNS
+            + latestOfStep(status)
+            + (backwards ? " AND e.item_order < ?" : after != null ? " AND e.item_order > ?" : "")
+            + " ORDER BY e.item_order"
+            + (backwards ? " DESC" : "")
+            + " LIMIT ?",
+        params,
+        rs -> rows.add(checkpoint(rs)));
+    if (backwards) {
+      java.util.Collections.reverse(rows);
+    }
+    return rows;
+  }
+
   /** How many items of a step have a latest attempt (of {@code status}, when given). */
   public long countLatest(String runId, String step, ExecutionStatus status) {
+    long[] count = {0};
+    query(
+        "SELECT COUNT(*)" + latestOfStep(status),
+        stepParams(runId, step, status),
+        rs -> count[0] = rs.getLong(1));
+    return count[0];
+  }
+
+  /** The parameters of {@link #latestOfStep}: run, step and, when given, status. */
+  private static List<Object> stepParams(String runId, String step, ExecutionStatus status) {
     List<Object> params = new ArrayList<>(List.of(runId, step));
     if (status != null) {
       params.add(status.id());
     }
-    long[] count = {0};
-    query(
-        "SELECT COUNT(*) FROM execution e WHERE e.run_id = ? AND e.step_id = ?"
-            + LATEST
-            + (status == null ? "" : " AND e.status = ?"),
-        params,
-        rs -> count[0] = rs.getLong(1));
-    return count[0];
+    return params;
+  }
+
+  /** FROM and WHERE of the latest attempts of a step's items, of one status when given. */
+  private static String latestOfStep(ExecutionStatus status) {
+    return " FROM execution e WHERE e.run_id = ? AND e.step_id = ?"
+        + LATEST
+        + (status == null ? "" : " AND e.status = ?");
   }
 
   /** Counts of the latest attempts per step and status. */

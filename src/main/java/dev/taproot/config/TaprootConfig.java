@@ -56,6 +56,21 @@ public interface TaprootConfig {
     int maxUnits();
   }
 
+  Ui ui();
+
+  /** The web UI at {@code /}. */
+  interface Ui {
+    /**
+     * Link from a run or an execution to its trace in a trace UI: {@code {traceId}} is replaced,
+     * e.g. {@code http://localhost:16686/trace/{traceId}} for Jaeger. No link when unset.
+     */
+    Optional<String> traceUrl();
+
+    /** How often a page of a running run asks for fresh counts. */
+    @WithDefault("1500ms")
+    Duration refreshInterval();
+  }
+
   interface Telemetry {
     /**
      * Which execution spans to export: all, failed (only failed attempts) or sample. Run and step

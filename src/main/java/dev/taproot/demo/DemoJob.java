@@ -102,8 +102,11 @@ public class DemoJob {
         whereItStarted(base, run, step, key);
       }
     }
+    String ui = base.replace("/api/v1", "");
+    out.printf("[taproot] look at it in the web UI: %s/ui/runs/%s%n", ui, runId);
     out.printf(
-        "[taproot] all runs: curl -s %s/runs ; the service keeps running (Ctrl+C to stop)%n", base);
+        "[taproot] all runs: %s/ (or curl -s %s/runs) ; the service keeps running (Ctrl+C to stop)%n",
+        ui, base);
   }
 
   /**

@@ -54,6 +54,18 @@ class PackageRulesTest {
           Map.entry("replay", Set.of("checkpoint", "definition", "engine", "error", "function")),
           Map.entry("bundle", Set.of("config", "definition", "function")),
           Map.entry("demo", Set.of("checkpoint", "engine", "lineage")),
+          // the web UI: pages over the same services as the JSON API, never the API itself
+          Map.entry(
+              "ui",
+              Set.of(
+                  "checkpoint",
+                  "config",
+                  "definition",
+                  "engine",
+                  "error",
+                  "function",
+                  "lineage",
+                  "replay")),
           Map.entry(
               "api",
               Set.of(
