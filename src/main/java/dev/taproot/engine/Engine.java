@@ -159,7 +159,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
       Map<ItemRef, RecordedAttempt> recorded,
       Set<ItemRef> rerun,
       RedriveScope scope) {
-    finished.remove(ctx.runId);
+    finished.keySet().removeIf(k -> k.startsWith(ctx.runId + "#"));
     begin(ctx, new RunState(ctx, this, recorded, rerun, scope, null));
   }
 
@@ -219,8 +219,9 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   }
 
   /** What a run that finished here recorded, if this service still remembers it. */
-  Optional<RecordedRun.Summary> finishedSummary(String runId) {
-    return Optional.ofNullable(finished.get(runId));
+  Optional<RecordedRun.Summary> finishedSummary(String runId, int generation) {
+    // Keyed by generation: once any instance redrives or resumes the run, this summary is old.
+    return Optional.ofNullable(finished.get(runId + "#" + generation));
   }
 
   /**
@@ -450,7 +451,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
     if (u.status() != RunStatus.CANCELLED) {
       RecordedRun.Summary summary = state.summary();
       if (summary != null) {
-        finished.put(u.runId(), summary);
+        finished.put(u.runId() + "#" + u.generation(), summary);
       }
     }
     try (LogContext log = LogContext.run(u.runId(), state.ctx.traceId)) {

@@ -110,13 +110,14 @@ public class Redrive {
    * finished in this service, which remembers what it recorded. The function versions the redrive
    * pins are compiled meanwhile, so that its first execution does not wait for that.
    */
-  public State state(String runId, Collection<String> pinnedDigests) {
+  public State state(StoredRun run, Collection<String> pinnedDigests) {
+    String runId = run.id();
     for (String digest : pinnedDigests) {
       executor.runAsync(() -> functions.get(digest));
     }
     RecordedRun recorded =
         engine
-            .finishedSummary(runId)
+            .finishedSummary(runId, run.generation())
             .map(known -> loader.recorded(runId, known))
             .orElseGet(() -> loader.recorded(runId));
     executor.runAsync(recorded::tallies);

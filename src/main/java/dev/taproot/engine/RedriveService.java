@@ -130,7 +130,7 @@ public class RedriveService {
       pinned.put(f.getKey(), found.version().ref());
       pinnedDigests.add(found.version().digest);
     }
-    Redrive.State state = redrive.state(runId, pinnedDigests);
+    Redrive.State state = redrive.state(run, pinnedDigests);
     Redrive.Selection selection =
         RedriveSelection.select(def, state, request.keys(), request.from());
     List<String> selected = selection.items();

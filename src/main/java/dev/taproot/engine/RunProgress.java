@@ -44,7 +44,7 @@ public class RunProgress {
    */
   private Optional<Map<String, Map<String, Integer>>> remembered(StoredRun run) {
     return engine
-        .finishedSummary(run.id())
+        .finishedSummary(run.id(), run.generation())
         .map(
             summary -> {
               Map<String, Map<String, Integer>> out = new LinkedHashMap<>();

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 class FinishedSummaryTest {
   @Inject Engine engine;
   @Inject ExecutionStore store;
+  @Inject dev.taproot.checkpoint.RunStore runs;
 
   @Test
   void theSummaryOfAFinishedRunIsWhatTheDatabaseHolds() {
@@ -74,8 +75,11 @@ class FinishedSummaryTest {
   }
 
   private RecordedRun.Summary summaryOf(String run) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> engine.finishedSummary(run).isPresent());
-    return engine.finishedSummary(run).orElseThrow();
+    int generation = runs.find(run).orElseThrow().generation();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> engine.finishedSummary(run, generation).isPresent());
+    return engine.finishedSummary(run, generation).orElseThrow();
   }
 
   private void assertSameAsDatabase(String run, RecordedRun.Summary memory) {
