@@ -159,7 +159,9 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
       Map<ItemRef, RecordedAttempt> recorded,
       Set<ItemRef> rerun,
       RedriveScope scope) {
-    finished.keySet().removeIf(k -> k.startsWith(ctx.runId + "#"));
+    synchronized (finished) {
+      finished.keySet().removeIf(k -> k.startsWith(ctx.runId + "#"));
+    }
     begin(ctx, new RunState(ctx, this, recorded, rerun, scope, null));
   }
 
