@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.taproot.definition.InvalidDefinitionException;
 import dev.taproot.engine.InputSchemaViolationException;
 import dev.taproot.engine.MalformedInputException;
+import dev.taproot.error.BodyTooLargeException;
 import dev.taproot.error.ConflictException;
 import dev.taproot.error.InvalidParameterException;
 import dev.taproot.error.NotFoundException;
@@ -49,6 +50,14 @@ public class ProblemMappers {
   }
 
   @ServerExceptionMapper
+  public Response bodyTooLarge(BodyTooLargeException e) {
+    return Problem.of(Status.REQUEST_ENTITY_TOO_LARGE, e.getMessage())
+        .with("limit", e.max())
+        .with("setting", e.setting())
+        .toResponse();
+  }
+
+  @ServerExceptionMapper
   public Response notFound(NotFoundException e) {
     return Problem.of(Status.NOT_FOUND, e.getMessage()).toResponse();
   }
@@ -76,9 +85,9 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response inputSchema(InputSchemaViolationException e) {
-    return Problem.of(422, "Run input rejected", e.getMessage())
-        .with("violations", e.violations())
-        .toResponse();
+    Problem p =
+        Problem.of(422, "Run input rejected", e.getMessage()).with("violations", e.violations());
+    return (e.line() == null ? p : p.with("line", e.line())).toResponse();
   }
 
   @ServerExceptionMapper

@@ -74,19 +74,11 @@ public class RunStore {
    * that lineage can end at a line of the upload.
    */
   public StoredRun create(NewRun run, Instant createdAt) {
-    RunEntity e = new RunEntity();
-    e.id = run.id();
-    e.workflow = run.workflow();
-    e.workflowVersion = run.version();
-    e.status = RunStatus.RUNNING.id();
-    e.inputDigest = run.input().whole().digest();
     List<Payload> records = run.input().records();
-    e.inputFormat = records == null ? StoredRun.JSON : StoredRun.NDJSON;
+    RunEntity e =
+        entity(run.id(), run.workflow(), run.version(), run.trace(), records != null, createdAt);
+    e.inputDigest = run.input().whole().digest();
     e.recordCount = records == null ? null : records.size();
-    e.traceId = run.trace().traceId();
-    e.spanId = run.trace().spanId();
-    e.createdAt = createdAt;
-    e.generation = 1;
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
@@ -106,7 +98,89 @@ public class RunStore {
     return new StoredRun(e);
   }
 
+  private static RunEntity entity(
+      String id, String workflow, int version, SpanRef trace, boolean ndjson, Instant createdAt) {
+    RunEntity e = new RunEntity();
+    e.id = id;
+    e.workflow = workflow;
+    e.workflowVersion = version;
+    e.status = RunStatus.RUNNING.id();
+    e.inputFormat = ndjson ? StoredRun.NDJSON : StoredRun.JSON;
+    e.traceId = trace.traceId();
+    e.spanId = trace.spanId();
+    e.createdAt = createdAt;
+    e.generation = 1;
+    return e;
+  }
+
+  /**
+   * Stores a new x-ndjson run while its records arrive, a chunk at a time, so the upload is never
+   * in memory as a whole: the run row and its {@code run_record} rows commit together (a run is
+   * never seen with part of its records), while each chunk's payloads commit on their own, since a
+   * content-addressed payload is the same whoever stores it and holding its key for the whole
+   * upload would block every checkpoint that stores the same value. No payload of the whole input
+   * is stored: its digest is taken record by record ({@link RecordsDigest}), and readers build it
+   * from the records ({@link #records}).
+   *
+   * @param timeout how long the upload may take before its transaction is rolled back
+   */
+  public StoredRun createFromRecords(
+      String id,
+      String workflow,
+      int version,
+      SpanRef trace,
+      RecordSource source,
+      Instant createdAt,
+      java.time.Duration timeout) {
+    RunEntity e = entity(id, workflow, version, trace, true, createdAt);
+    RecordsDigest whole = new RecordsDigest();
+    QuarkusTransaction.requiringNew()
+        .timeout((int) Math.max(1, timeout.toSeconds()))
+        .run(
+            () -> {
+              // Placeholders until the last record is in (the column is NOT NULL).
+              e.inputDigest = "";
+              e.recordCount = 0;
+              e.persistAndFlush();
+              int count = 0;
+              try (Connection c = dataSource.getConnection()) {
+                for (List<Payload> chunk = source.next(); !chunk.isEmpty(); chunk = source.next()) {
+                  Map<String, Payload> distinct = new LinkedHashMap<>();
+                  chunk.forEach(p -> distinct.putIfAbsent(p.digest(), p));
+                  insertPayloads(distinct.values());
+                  insertRecords(c, e.id, count, chunk);
+                  for (Payload p : chunk) {
+                    whole.add(p.bytes());
+                  }
+                  count += chunk.size();
+                }
+              } catch (SQLException x) {
+                throw new StoreException("could not store run " + e.id, x);
+              }
+              e.inputDigest = whole.finish();
+              e.recordCount = count;
+            });
+    return new StoredRun(e);
+  }
+
+  private void insertPayloads(java.util.Collection<Payload> payloads) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              try (Connection c = dataSource.getConnection()) {
+                PayloadStore.insert(c, SqlDialect.of(c), payloads);
+              } catch (SQLException x) {
+                throw new StoreException("could not store the records of an upload", x);
+              }
+            });
+  }
+
   private static void insertRecords(Connection c, String runId, List<Payload> records)
+      throws SQLException {
+    insertRecords(c, runId, 0, records);
+  }
+
+  private static void insertRecords(Connection c, String runId, int firstKey, List<Payload> records)
       throws SQLException {
     if (records.isEmpty()) {
       return;
@@ -116,7 +190,7 @@ public class RunStore {
             "INSERT INTO run_record (run_id, record_key, payload_digest) VALUES (?, ?, ?)")) {
       for (int i = 0; i < records.size(); i++) {
         ps.setString(1, runId);
-        ps.setInt(2, i);
+        ps.setInt(2, firstKey + i);
         ps.setString(3, records.get(i).digest());
         ps.addBatch();
         if ((i + 1) % 1000 == 0) {
@@ -267,6 +341,36 @@ public class RunStore {
       }
       return applied;
     }
+  }
+
+  /**
+   * Records {@code from} (inclusive) to {@code to} (exclusive) of an x-ndjson run, in key order, as
+   * their canonical bytes; one query however many.
+   */
+  public List<byte[]> records(String runId, int from, int to) {
+    List<byte[]> out = new ArrayList<>(Math.max(0, to - from));
+    Jdbc.query(
+        dataSource,
+        "records " + from + " to " + (to - 1) + " of run " + runId,
+        "SELECT p.bytes FROM run_record r JOIN payload p ON p.digest = r.payload_digest"
+            + " WHERE r.run_id = ? AND r.record_key >= ? AND r.record_key < ?"
+            + " ORDER BY r.record_key",
+        List.of(runId, from, to),
+        rs -> out.add(rs.getBytes(1)));
+    if (out.size() != to - from) {
+      throw new StoreException(
+          "run "
+              + runId
+              + " has "
+              + out.size()
+              + " stored records between "
+              + from
+              + " and "
+              + to
+              + "; a record or its payload is missing",
+          null);
+    }
+    return out;
   }
 
   /** The payload digest of record {@code key} of an x-ndjson run; null when there is none. */

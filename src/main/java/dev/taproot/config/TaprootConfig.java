@@ -18,6 +18,14 @@ public interface TaprootConfig {
 
   Bundled bundled();
 
+  Workflows workflows();
+
+  interface Workflows {
+    /** Workflow definitions (YAML) larger than this are refused with 413. */
+    @WithDefault("1M")
+    MemorySize maxYamlSize();
+  }
+
   Fault fault();
 
   Telemetry telemetry();
@@ -79,9 +87,27 @@ public interface TaprootConfig {
   }
 
   interface Runs {
-    /** Run inputs larger than this are refused with 413. */
+    /** JSON run inputs larger than this are refused with 413 (they are parsed in memory). */
     @WithDefault("256M")
     MemorySize maxInputSize();
+
+    /**
+     * Longest time an x-ndjson upload may take to arrive and be stored (it commits as one
+     * transaction); past it the upload is refused and nothing of the run is kept.
+     */
+    @WithDefault("1h")
+    Duration ingestTimeout();
+
+    /**
+     * x-ndjson run inputs larger than this are refused with 413. They are read as a stream, never
+     * held in memory as a whole, so this can be far above max-input-size.
+     */
+    @WithDefault("8G")
+    MemorySize maxNdjsonSize();
+
+    /** Bodies of replay and origin requests larger than this are refused with 413. */
+    @WithDefault("16M")
+    MemorySize maxTraceBackSize();
 
     /** Default and maximum page size of item listings. */
     @WithDefault("100")

@@ -90,15 +90,32 @@ public class RunLoader {
   RunContext context(String runId) {
     StoredRun run = run(runId);
     WorkflowDefinition def = catalog.definition(run.workflow(), run.version());
-    JsonNode input =
-        payloads
-            .get(run.inputDigest())
-            .orElseThrow(
-                () -> new IllegalStateException("input payload of run " + runId + " is missing"));
-    return context(run, def, input);
+    return context(run, def, input(run));
   }
 
-  RunContext context(StoredRun run, WorkflowDefinition def, JsonNode input) {
+  /**
+   * A run's input: its payload, or for an x-ndjson upload stored record by record (which has no
+   * payload of the whole), its records read from the store when needed.
+   */
+  RunInput input(StoredRun run) {
+    java.util.Optional<JsonNode> whole = payloads.get(run.inputDigest());
+    if (whole.isPresent()) {
+      return RunInput.of(whole.get());
+    }
+    if (!run.ndjson() || run.recordCount() == null) {
+      throw new IllegalStateException("input payload of run " + run.id() + " is missing");
+    }
+    return records(run.id(), run.recordCount());
+  }
+
+  /** The records of an x-ndjson run, read from the store a range at a time. */
+  RunInput records(String runId, int count) {
+    return RunInput.streamed(
+        count,
+        (from, to) -> runs.records(runId, from, to).stream().map(CanonicalJson::parse).toList());
+  }
+
+  RunContext context(StoredRun run, WorkflowDefinition def, RunInput input) {
     Map<String, PinnedFunction> functions = new LinkedHashMap<>();
     for (FunctionAlias alias : def.functions().values()) {
       functions.put(

@@ -25,7 +25,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -64,12 +63,18 @@ public class RunService {
   /** What POST /runs answers. */
   public record StartedRun(String runId, String status, String traceId) {}
 
-  /** Stores a new run of the latest version of {@code workflow} and starts it. */
+  /**
+   * Stores a new run of the latest version of {@code workflow} and starts it; an x-ndjson body is
+   * read as a stream (see {@link #startNdjson}).
+   */
   public StartedRun start(String workflow, byte[] body, boolean ndjson) {
+    if (ndjson) {
+      return startNdjson(workflow, new java.io.ByteArrayInputStream(body));
+    }
     WorkflowVersionEntity version =
         QuarkusTransaction.requiringNew().call(() -> catalog.latest(workflow));
     WorkflowDefinition def = catalog.definition(version.name, version.version);
-    JsonNode input = ndjson ? RunInputs.ndjson(body) : RunInputs.json(body);
+    JsonNode input = RunInputs.json(body);
     if (def.inputSchema() != null) {
       List<String> violations = def.inputSchema().violations(input);
       if (!violations.isEmpty()) {
@@ -78,13 +83,6 @@ public class RunService {
     }
     String runId = UUID.randomUUID().toString();
     RunTracing.RunSpan span = tracing.startRun(runId, version.name, version.version);
-    List<Payload> records = null;
-    if (ndjson) {
-      records = new ArrayList<>();
-      for (JsonNode r : input.get("records")) {
-        records.add(Payload.of(r));
-      }
-    }
     StoredRun run =
         runs.create(
             new NewRun(
@@ -92,21 +90,63 @@ public class RunService {
                 version.name,
                 version.version,
                 new SpanRef(span.traceId(), span.spanId()),
-                new NewRun.RunInput(Payload.of(input), records)),
-            Instant.now().truncatedTo(ChronoUnit.MICROS));
-    try (LogContext log = LogContext.run(runId, span.traceId())) {
+                new NewRun.RunInput(Payload.of(input), null)),
+            now());
+    return started(run, def, RunInput.of(input));
+  }
+
+  /**
+   * Stores a new run of the latest version of {@code workflow} from an x-ndjson body read as it
+   * arrives: records are parsed, checked against the input schema and stored a chunk at a time, so
+   * neither the body nor the input is ever in memory as a whole. A bad line refuses the whole
+   * upload (nothing of the run is kept) with an error naming the line.
+   */
+  public StartedRun startNdjson(String workflow, java.io.InputStream body) {
+    WorkflowVersionEntity version =
+        QuarkusTransaction.requiringNew().call(() -> catalog.latest(workflow));
+    WorkflowDefinition def = catalog.definition(version.name, version.version);
+    RecordSchema schema = RecordSchema.of(def.inputSchema(), version.name, version.version);
+    NdjsonReader reader = new NdjsonReader(body, schema::check);
+    String runId = UUID.randomUUID().toString();
+    RunTracing.RunSpan span = tracing.startRun(runId, version.name, version.version);
+    StoredRun run = null;
+    try {
+      run =
+          runs.createFromRecords(
+              runId,
+              version.name,
+              version.version,
+              new SpanRef(span.traceId(), span.spanId()),
+              reader,
+              now(),
+              config.runs().ingestTimeout());
+    } finally {
+      if (run == null) {
+        tracing.refused(runId);
+      }
+    }
+    return started(run, def, loader.records(runId, run.recordCount()));
+  }
+
+  private StartedRun started(StoredRun run, WorkflowDefinition def, RunInput input) {
+    String runId = run.id();
+    try (LogContext log = LogContext.run(runId, run.traceId())) {
       Log.infof(
           "run %s of %s@%d started (trace %s)",
-          runId, version.name, version.version, span.traceId());
+          runId, run.workflow(), run.version(), run.traceId());
     }
     events.publish(
         "run.started",
         runId,
-        version.name,
-        span.traceId(),
-        Map.of("version", version.version, "inputFormat", run.inputFormat()));
+        run.workflow(),
+        run.traceId(),
+        Map.of("version", run.version(), "inputFormat", run.inputFormat()));
     engine.start(loader.context(run, def, input), Map.of());
     return new StartedRun(runId, run.status().id(), run.traceId());
+  }
+
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
   }
 
   /**

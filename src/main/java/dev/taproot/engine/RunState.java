@@ -216,6 +216,12 @@ final class RunState {
       createItem(s, "0", 0, null, null, List.of(), true);
       return;
     }
+    if (overStreamedRecords(over)) {
+      s.records =
+          new StepState.RecordWindow(ctx.input.recordCount(), over.expression().references());
+      refill(s);
+      return;
+    }
     JsonNode list;
     try {
       list = over.expression().evaluate(inputs.bindings(null));
@@ -241,6 +247,63 @@ final class RunState {
         createItem(s, key, i, list.get(i), null, inputs.originEdges(sources, i), false);
       }
     }
+  }
+
+  /**
+   * Whether a forEach is exactly {@code input.records} of an x-ndjson upload read from the store:
+   * its items are then created a window at a time ({@link #refill}), not all at once.
+   */
+  private boolean overStreamedRecords(ForEach.OverList over) {
+    return ctx.input.streamed()
+        && over.expression()
+            .soleReference()
+            .filter(r -> r.kind() == Reference.Kind.INPUT && r.path().equals("input.records"))
+            .isPresent();
+  }
+
+  /**
+   * Creates the next items of a step over streamed records while fewer than {@link
+   * StepState.RecordWindow#SIZE} of them are unfinished, reading their values a chunk at a time: a
+   * run over millions of records holds the values of one window, not of every record. Called again
+   * whenever one of its items ends; loops rather than recurses when recovered items end at once.
+   */
+  private void refill(StepState s) {
+    StepState.RecordWindow w = s.records;
+    if (w == null || w.refilling) {
+      return;
+    }
+    w.refilling = true;
+    try {
+      while (w.next < w.count && s.unfinished < StepState.RecordWindow.SIZE && !cancelled) {
+        int from = w.next;
+        int to = Math.min(w.count, from + StepState.RecordWindow.CHUNK);
+        w.next = to;
+        if (scope != null && !anyRebuilt(s, from, to)) {
+          continue; // a redrive reads only the chunks that hold a selected record
+        }
+        List<JsonNode> values = ctx.input.records(from, to);
+        for (int i = from; i < to; i++) {
+          String key = Integer.toString(i);
+          if (rebuilt(s, key)) {
+            createItem(
+                s, key, i, values.get(i - from), null, inputs.originEdges(w.sources, i), false);
+          }
+        }
+      }
+    } catch (StoreException | MissingPayloadException e) {
+      abort("reading the records of step " + s.id(), e);
+    } finally {
+      w.refilling = false;
+    }
+  }
+
+  private boolean anyRebuilt(StepState s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (rebuilt(s, Integer.toString(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether an item of a forEach step is rebuilt: always, except outside a redrive's selection. */
@@ -379,6 +442,11 @@ final class RunState {
   private void terminal(StepState s, ItemState item) {
     s.setStatus(item, ItemStatus.of(item.outcome));
     s.unfinished--;
+    if (s.records != null) {
+      // A record's value is read again from the store if anything needs it after this.
+      item.item = null;
+      refill(s);
+    }
     if (item.blocksDownstream()) {
       s.blocking++;
     }
@@ -391,7 +459,7 @@ final class RunState {
   }
 
   private void maybeDone(StepState s) {
-    if (s.done || !s.expanded || s.expanding || s.unfinished > 0) {
+    if (s.done || !s.expanded || s.expanding || s.unfinished > 0 || s.recordsLeft()) {
       return;
     }
     String over = s.def.itemWiseUpstream().orElse(null);

@@ -80,7 +80,7 @@ final class RecordingDispatcher implements Dispatcher {
             new RunRef(RUN_ID, def.name(), 1),
             1,
             def,
-            json(input),
+            RunInput.of(json(input)),
             false,
             new SpanRef(null, null),
             functions);
