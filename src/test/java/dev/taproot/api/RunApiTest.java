@@ -120,16 +120,7 @@ class RunApiTest {
   void aMalformedNdjsonLineIsNamed() {
     // Records are checked line by line as they arrive, so this workflow's schema (which no x-ndjson
     // input meets) would refuse line 1 first; the malformed line is looked at without one.
-    String wf = Api.unique("lines");
-    Api.submit(
-        """
-        name: %s
-        functions:
-          inc: { ref: %s }
-        steps:
-          each: { function: inc, forEach: "${{ input.records }}", input: "${{ item }}" }
-        """
-            .formatted(wf, Api.register("inc", Api.testModule("inc"))));
+    String wf = Api.incOverRecords("lines");
     given()
         .contentType("application/x-ndjson")
         .body(
