@@ -13,6 +13,7 @@ import dev.taproot.function.FunctionNames;
 import dev.taproot.function.InvalidFunctionModuleException;
 import dev.taproot.function.ModuleTooLargeException;
 import dev.taproot.lineage.ValueAssertion;
+import dev.taproot.replay.ReplayPool;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Request;
@@ -55,6 +56,13 @@ public class ProblemMappers {
         .with("limit", e.max())
         .with("setting", e.setting())
         .toResponse();
+  }
+
+  @ServerExceptionMapper
+  public Response replayBusy(ReplayPool.BusyException e) {
+    return Response.fromResponse(Problem.of(429, "Too Many Requests", e.getMessage()).toResponse())
+        .header("Retry-After", Math.max(1, e.retryAfter().toSeconds()))
+        .build();
   }
 
   @ServerExceptionMapper

@@ -20,6 +20,21 @@ public interface TaprootConfig {
 
   Workflows workflows();
 
+  Replay replay();
+
+  interface Replay {
+    /** Threads replays run on, apart from the engine's workers; empty means half the cores. */
+    Optional<Integer> workers();
+
+    /** Replays that may wait for a thread; past that a replay is refused with 429. */
+    @WithDefault("16")
+    int queue();
+
+    /** What a refused replay's Retry-After says. */
+    @WithDefault("2s")
+    Duration retryAfter();
+  }
+
   interface Workflows {
     /** Workflow definitions (YAML) larger than this are refused with 413. */
     @WithDefault("1M")

@@ -11,6 +11,7 @@ import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.checkpoint.StoreException;
 import dev.taproot.definition.ForEach;
 import dev.taproot.definition.StepDefinition;
+import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.expression.ExpressionException;
 import dev.taproot.expression.Reference;
 import dev.taproot.function.FailureCode;
@@ -77,7 +78,38 @@ final class RunState {
         downstream.computeIfAbsent(dep, k -> new ArrayList<>()).add(s);
       }
     }
+    for (StepState s : steps.values()) {
+      s.onlyFollowed =
+          onlyFollowed(ctx.definition, s.def, downstream.getOrDefault(s.id(), List.of()));
+    }
     this.inputs = new ItemInputs(this, steps, dispatcher, scope);
+  }
+
+  /**
+   * Whether a forEach step's outputs are read only by item-wise followers, each its own item's, and
+   * never as a whole (a fan-in, {@code steps.X.items} in an input or {@code when}, the run's
+   * output).
+   */
+  private static boolean onlyFollowed(
+      WorkflowDefinition def, StepDefinition step, List<StepState> readers) {
+    if (!step.hasForEach()) {
+      return false;
+    }
+    if (def.output() != null && mentions(def.output().references(), step.id())) {
+      return false;
+    }
+    for (StepState d : readers) {
+      if (!d.def.followsItemsOf(step.id())
+          || mentions(d.def.input().references(), step.id())
+          || (d.def.when() != null && mentions(d.def.when().references(), step.id()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean mentions(List<Reference> references, String step) {
+    return references.stream().anyMatch(r -> step.equals(r.stepId()));
   }
 
   synchronized void start() {
@@ -442,11 +474,6 @@ final class RunState {
   private void terminal(StepState s, ItemState item) {
     s.setStatus(item, ItemStatus.of(item.outcome));
     s.unfinished--;
-    if (s.records != null) {
-      // A record's value is read again from the store if anything needs it after this.
-      item.item = null;
-      refill(s);
-    }
     if (item.blocksDownstream()) {
       s.blocking++;
     }
@@ -454,6 +481,19 @@ final class RunState {
       if (d.expanded && d.followsItemsOf(s.id())) {
         followItem(d, s, item);
       }
+    }
+    if (s.def.hasForEach()) {
+      // An ended item of a forEach keeps its outcome, not the value it was given: nothing reads
+      // that again. Its output goes too when only item-wise followers read it: those made above
+      // captured it, and one made later reads it by digest, as after a restart. Otherwise a run
+      // would hold every item's value and output until it ends; a fan-in's upstream keeps them.
+      item.item = null;
+      if (s.onlyFollowed) {
+        item.output = null;
+      }
+    }
+    if (s.records != null) {
+      refill(s);
     }
     maybeDone(s);
   }

@@ -39,6 +39,12 @@ final class StepState {
   /** Item "0" of a step without forEach, converted to a CEL value once for every reader. */
   Object celOutput;
 
+  /**
+   * A forEach step whose outputs only item-wise followers read, each its own item's: an ended
+   * item's output is dropped once its followers have it (see RunState.terminal).
+   */
+  boolean onlyFollowed;
+
   /** Set for a forEach over an x-ndjson upload's records, whose items are made a window at once. */
   RecordWindow records;
 

@@ -69,6 +69,11 @@ final class RecordingDispatcher implements Dispatcher {
   final List<String> payloadReads = new ArrayList<>();
 
   RecordingDispatcher(String yaml, String input) {
+    this(yaml, RunInput.of(json(input)), false);
+  }
+
+  /** A run of {@code yaml} on {@code input}, an x-ndjson upload when {@code ndjson}. */
+  RecordingDispatcher(String yaml, RunInput input, boolean ndjson) {
     WorkflowDefinition def = definition(yaml);
     Map<String, PinnedFunction> functions = new LinkedHashMap<>();
     for (FunctionAlias a : def.functions().values()) {
@@ -80,8 +85,8 @@ final class RecordingDispatcher implements Dispatcher {
             new RunRef(RUN_ID, def.name(), 1),
             1,
             def,
-            RunInput.of(json(input)),
-            false,
+            input,
+            ndjson,
             new SpanRef(null, null),
             functions);
   }
