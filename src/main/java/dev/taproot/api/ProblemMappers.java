@@ -2,6 +2,7 @@ package dev.taproot.api;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.taproot.checkpoint.RunStore;
 import dev.taproot.definition.InvalidDefinitionException;
 import dev.taproot.engine.InputSchemaViolationException;
 import dev.taproot.engine.MalformedInputException;
@@ -63,6 +64,11 @@ public class ProblemMappers {
     return Response.fromResponse(Problem.of(429, "Too Many Requests", e.getMessage()).toResponse())
         .header("Retry-After", Math.max(1, e.retryAfter().toSeconds()))
         .build();
+  }
+
+  @ServerExceptionMapper
+  public Response uploadTimeout(RunStore.UploadTimeoutException e) {
+    return Problem.of(Status.REQUEST_TIMEOUT, e.getMessage()).toResponse();
   }
 
   @ServerExceptionMapper

@@ -30,7 +30,11 @@ public class RunStore {
 
   public Optional<StoredRun> find(String runId) {
     return QuarkusTransaction.joiningExisting()
-        .call(() -> Optional.ofNullable(RunEntity.<RunEntity>findById(runId)).map(StoredRun::new));
+        .call(
+            () ->
+                Optional.ofNullable(RunEntity.<RunEntity>findById(runId))
+                    .filter(e -> !RECEIVING.equals(e.status))
+                    .map(StoredRun::new));
   }
 
   /** Runs of {@code workflow} and {@code status} (either may be null for any). */
@@ -40,6 +44,8 @@ public class RunStore {
             () -> {
               List<String> clauses = new ArrayList<>();
               Map<String, Object> params = new LinkedHashMap<>();
+              clauses.add("status <> :receiving");
+              params.put("receiving", RECEIVING);
               if (workflow != null) {
                 clauses.add("workflow = :workflow");
                 params.put("workflow", workflow);
@@ -49,10 +55,8 @@ public class RunStore {
                 params.put("status", status.id());
               }
               var query =
-                  clauses.isEmpty()
-                      ? RunEntity.<RunEntity>findAll(Sort.descending("createdAt"))
-                      : RunEntity.<RunEntity>find(
-                          String.join(" and ", clauses), Sort.descending("createdAt"), params);
+                  RunEntity.<RunEntity>find(
+                      String.join(" and ", clauses), Sort.descending("createdAt"), params);
               return new RunPage(
                   query.page(Page.of(page, size)).list().stream().map(StoredRun::new).toList(),
                   query.count());
@@ -114,15 +118,23 @@ public class RunStore {
   }
 
   /**
+   * A run whose upload is still arriving: stored, but no reader sees it (see createFromRecords).
+   */
+  static final String RECEIVING = "receiving";
+
+  /**
    * Stores a new x-ndjson run while its records arrive, a chunk at a time, so the upload is never
-   * in memory as a whole: the run row and its {@code run_record} rows commit together (a run is
-   * never seen with part of its records), while each chunk's payloads commit on their own, since a
-   * content-addressed payload is the same whoever stores it and holding its key for the whole
-   * upload would block every checkpoint that stores the same value. No payload of the whole input
-   * is stored: its digest is taken record by record ({@link RecordsDigest}), and readers build it
-   * from the records ({@link #records}).
+   * in memory as a whole. Each chunk (its payloads and {@code run_record} rows) commits in its own
+   * short transaction, so no transaction lasts as long as the upload: a long one would hold the
+   * keys of payloads that checkpoints store too, and H2 keeps every version written while one is
+   * open. Until the last record is in, the run row is {@code receiving}, which no reader sees and
+   * nothing resumes; then it becomes running in one compare-and-set. An upload that is refused
+   * midway is deleted; one a crash interrupted is deleted by {@link #discardAbandonedUploads}. No
+   * payload of the whole input is stored: its digest is taken record by record ({@link
+   * RecordsDigest}), and readers build it from the records ({@link #records}).
    *
-   * @param timeout how long the upload may take before its transaction is rolled back
+   * @param timeout how long the upload may take; past it the upload is refused
+   * @throws UploadTimeoutException when the upload takes longer than {@code timeout}
    */
   public StoredRun createFromRecords(
       String id,
@@ -133,46 +145,117 @@ public class RunStore {
       Instant createdAt,
       java.time.Duration timeout) {
     RunEntity e = entity(id, workflow, version, trace, true, createdAt);
+    e.status = RECEIVING;
+    // Placeholders until the last record is in (the column is NOT NULL).
+    e.inputDigest = "";
+    e.recordCount = 0;
+    QuarkusTransaction.requiringNew().run(e::persistAndFlush);
     RecordsDigest whole = new RecordsDigest();
-    QuarkusTransaction.requiringNew()
-        .timeout((int) Math.max(1, timeout.toSeconds()))
-        .run(
-            () -> {
-              // Placeholders until the last record is in (the column is NOT NULL).
-              e.inputDigest = "";
-              e.recordCount = 0;
-              e.persistAndFlush();
-              int count = 0;
-              try (Connection c = dataSource.getConnection()) {
-                for (List<Payload> chunk = source.next(); !chunk.isEmpty(); chunk = source.next()) {
-                  Map<String, Payload> distinct = new LinkedHashMap<>();
-                  chunk.forEach(p -> distinct.putIfAbsent(p.digest(), p));
-                  insertPayloads(distinct.values());
-                  insertRecords(c, e.id, count, chunk);
-                  for (Payload p : chunk) {
-                    whole.add(p.bytes());
-                  }
-                  count += chunk.size();
-                }
-              } catch (SQLException x) {
-                throw new StoreException("could not store run " + e.id, x);
-              }
-              e.inputDigest = whole.finish();
-              e.recordCount = count;
-            });
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean stored = false;
+    try {
+      int count = 0;
+      for (List<Payload> chunk = source.next(); !chunk.isEmpty(); chunk = source.next()) {
+        if (System.nanoTime() > deadline) {
+          throw new UploadTimeoutException(id, count, timeout);
+        }
+        insertChunk(id, count, chunk);
+        for (Payload p : chunk) {
+          whole.add(p.bytes());
+        }
+        count += chunk.size();
+      }
+      e.inputDigest = whole.finish();
+      e.recordCount = count;
+      e.status = RunStatus.RUNNING.id();
+      int received = count;
+      QuarkusTransaction.requiringNew()
+          .run(
+              () ->
+                  RunEntity.update(
+                      "status = ?1, inputDigest = ?2, recordCount = ?3 where id = ?4 and status"
+                          + " = ?5",
+                      RunStatus.RUNNING.id(),
+                      e.inputDigest,
+                      received,
+                      id,
+                      RECEIVING));
+      stored = true;
+    } finally {
+      if (!stored) {
+        deleteUpload(id);
+      }
+    }
     return new StoredRun(e);
   }
 
-  private void insertPayloads(java.util.Collection<Payload> payloads) {
+  /** An upload that took longer than taproot.runs.ingest-timeout; nothing of it is kept. */
+  public static final class UploadTimeoutException extends RuntimeException {
+    UploadTimeoutException(String runId, int records, java.time.Duration timeout) {
+      super(
+          "the x-ndjson upload took longer than "
+              + timeout
+              + " (taproot.runs.ingest-timeout) and was dropped after "
+              + records
+              + " records (run "
+              + runId
+              + " was not started); split the records into several runs or raise the setting");
+    }
+  }
+
+  private void insertChunk(String runId, int firstKey, List<Payload> chunk) {
+    Map<String, Payload> distinct = new LinkedHashMap<>();
+    chunk.forEach(p -> distinct.putIfAbsent(p.digest(), p));
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               try (Connection c = dataSource.getConnection()) {
-                PayloadStore.insert(c, SqlDialect.of(c), payloads);
+                PayloadStore.insert(c, SqlDialect.of(c), distinct.values());
+                insertRecords(c, runId, firstKey, chunk);
               } catch (SQLException x) {
-                throw new StoreException("could not store the records of an upload", x);
+                throw new StoreException("could not store the records of run " + runId, x);
               }
             });
+  }
+
+  /** Deletes an upload that did not complete: its run row and records (payloads are shared). */
+  private void deleteUpload(String runId) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              try (Connection c = dataSource.getConnection();
+                  PreparedStatement records =
+                      c.prepareStatement("DELETE FROM run_record WHERE run_id = ?");
+                  PreparedStatement run =
+                      c.prepareStatement("DELETE FROM run WHERE id = ? AND status = ?")) {
+                records.setString(1, runId);
+                records.executeUpdate();
+                run.setString(1, runId);
+                run.setString(2, RECEIVING);
+                run.executeUpdate();
+              } catch (SQLException x) {
+                throw new StoreException("could not delete the refused upload of run " + runId, x);
+              }
+            });
+  }
+
+  /**
+   * Deletes uploads a crash interrupted: runs still receiving records after {@code timeout} (an
+   * upload in progress on another instance is younger). Their ids were never answered.
+   *
+   * @return how many were deleted
+   */
+  public int discardAbandonedUploads(java.time.Duration timeout) {
+    Instant before = Instant.now().minus(timeout);
+    List<String> abandoned = new ArrayList<>();
+    Jdbc.query(
+        dataSource,
+        "abandoned uploads",
+        "SELECT id FROM run WHERE status = ? AND created_at < ?",
+        List.of(RECEIVING, Timestamp.from(before)),
+        rs -> abandoned.add(rs.getString(1)));
+    abandoned.forEach(this::deleteUpload);
+    return abandoned.size();
   }
 
   private static void insertRecords(Connection c, String runId, List<Payload> records)

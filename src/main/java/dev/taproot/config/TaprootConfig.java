@@ -107,8 +107,9 @@ public interface TaprootConfig {
     MemorySize maxInputSize();
 
     /**
-     * Longest time an x-ndjson upload may take to arrive and be stored (it commits as one
-     * transaction); past it the upload is refused and nothing of the run is kept.
+     * Longest time an x-ndjson upload may take to arrive and be stored; past it the upload is
+     * refused (408) and nothing of the run is kept. An upload a stop interrupted is deleted at the
+     * next start once it is this old.
      */
     @WithDefault("1h")
     Duration ingestTimeout();

@@ -212,6 +212,10 @@ public class RunService {
    */
   @SuppressWarnings("checkstyle:IllegalCatch")
   void resumeAll(@Observes StartupEvent event) {
+    int abandoned = runs.discardAbandonedUploads(config.runs().ingestTimeout());
+    if (abandoned > 0) {
+      Log.infof("deleted %d x-ndjson upload(s) a stop interrupted; they never started", abandoned);
+    }
     if (!config.engine().resumeOnStart()) {
       return;
     }
