@@ -76,6 +76,7 @@ public class WorkflowResource {
               schema = @Schema(implementation = Submitted.class),
               examples =
                   @ExampleObject(name = "stored", value = "{\"name\": \"hello\", \"version\": 1}")))
+  @APIResponse(responseCode = "413", ref = "TooLarge")
   @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
   @APIResponse(
       responseCode = "422",
