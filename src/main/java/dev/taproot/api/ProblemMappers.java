@@ -2,9 +2,11 @@ package dev.taproot.api;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.taproot.checkpoint.RunStore;
 import dev.taproot.definition.InvalidDefinitionException;
 import dev.taproot.engine.InputSchemaViolationException;
 import dev.taproot.engine.MalformedInputException;
+import dev.taproot.error.BodyTooLargeException;
 import dev.taproot.error.ConflictException;
 import dev.taproot.error.InvalidParameterException;
 import dev.taproot.error.NotFoundException;
@@ -12,6 +14,7 @@ import dev.taproot.function.FunctionNames;
 import dev.taproot.function.InvalidFunctionModuleException;
 import dev.taproot.function.ModuleTooLargeException;
 import dev.taproot.lineage.ValueAssertion;
+import dev.taproot.replay.ReplayPool;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Request;
@@ -49,6 +52,26 @@ public class ProblemMappers {
   }
 
   @ServerExceptionMapper
+  public Response bodyTooLarge(BodyTooLargeException e) {
+    return Problem.of(Status.REQUEST_ENTITY_TOO_LARGE, e.getMessage())
+        .with("limit", e.max())
+        .with("setting", e.setting())
+        .toResponse();
+  }
+
+  @ServerExceptionMapper
+  public Response replayBusy(ReplayPool.BusyException e) {
+    return Response.fromResponse(Problem.of(429, "Too Many Requests", e.getMessage()).toResponse())
+        .header("Retry-After", Math.max(1, e.retryAfter().toSeconds()))
+        .build();
+  }
+
+  @ServerExceptionMapper
+  public Response uploadTimeout(RunStore.UploadTimeoutException e) {
+    return Problem.of(Status.REQUEST_TIMEOUT, e.getMessage()).toResponse();
+  }
+
+  @ServerExceptionMapper
   public Response notFound(NotFoundException e) {
     return Problem.of(Status.NOT_FOUND, e.getMessage()).toResponse();
   }
@@ -76,9 +99,9 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response inputSchema(InputSchemaViolationException e) {
-    return Problem.of(422, "Run input rejected", e.getMessage())
-        .with("violations", e.violations())
-        .toResponse();
+    Problem p =
+        Problem.of(422, "Run input rejected", e.getMessage()).with("violations", e.violations());
+    return (e.line() == null ? p : p.with("line", e.line())).toResponse();
   }
 
   @ServerExceptionMapper

@@ -107,6 +107,7 @@ public class TraceBackResource {
   @APIResponse(responseCode = "200", description = "The origin (found false: none fails)")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "413", ref = "TooLarge")
   @APIResponse(responseCode = "422", ref = "Unprocessable")
   public OriginSearch.Answer origin(
       @PathParam("id") String id,
@@ -138,7 +139,9 @@ public class TraceBackResource {
   @APIResponse(responseCode = "200", description = "What the replay produced, with a JSON diff")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "413", ref = "TooLarge")
   @APIResponse(responseCode = "422", ref = "Unprocessable")
+  @APIResponse(responseCode = "429", ref = "TooManyRequests")
   public ReplayService.Result replay(
       @PathParam("id") String id,
       @PathParam("step") String step,

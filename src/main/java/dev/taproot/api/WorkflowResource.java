@@ -34,12 +34,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class WorkflowResource {
   private final WorkflowCatalog catalog;
   private final RunService runs;
-  private final RequestBodies bodies;
 
-  WorkflowResource(WorkflowCatalog catalog, RunService runs, RequestBodies bodies) {
+  WorkflowResource(WorkflowCatalog catalog, RunService runs) {
     this.catalog = catalog;
     this.runs = runs;
-    this.bodies = bodies;
   }
 
   public record Submitted(String name, int version) {}
@@ -78,6 +76,7 @@ public class WorkflowResource {
               schema = @Schema(implementation = Submitted.class),
               examples =
                   @ExampleObject(name = "stored", value = "{\"name\": \"hello\", \"version\": 1}")))
+  @APIResponse(responseCode = "413", ref = "TooLarge")
   @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
   @APIResponse(
       responseCode = "422",
@@ -198,10 +197,11 @@ public class WorkflowResource {
       @jakarta.ws.rs.HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
       InputStream body)
       throws IOException {
-    byte[] bytes = bodies.runInput(body);
     boolean ndjson =
         contentType != null && contentType.toLowerCase().startsWith("application/x-ndjson");
-    RunService.StartedRun started = runs.start(name, bytes, ndjson);
+    // x-ndjson is read as it arrives; a JSON document is parsed in memory (BodyLimits bounds both).
+    RunService.StartedRun started =
+        ndjson ? runs.startNdjson(name, body) : runs.start(name, body.readAllBytes(), false);
     return Response.accepted(started)
         .location(URI.create("/api/v1/runs/" + started.runId()))
         .build();

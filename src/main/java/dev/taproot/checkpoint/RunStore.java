@@ -32,7 +32,11 @@ public class RunStore {
 
   public Optional<StoredRun> find(String runId) {
     return QuarkusTransaction.joiningExisting()
-        .call(() -> Optional.ofNullable(RunEntity.<RunEntity>findById(runId)).map(StoredRun::new));
+        .call(
+            () ->
+                Optional.ofNullable(RunEntity.<RunEntity>findById(runId))
+                    .filter(e -> !RECEIVING.equals(e.status))
+                    .map(StoredRun::new));
   }
 
   /** Runs of {@code workflow} and {@code status} (either may be null for any). */
@@ -42,6 +46,8 @@ public class RunStore {
             () -> {
               List<String> clauses = new ArrayList<>();
               Map<String, Object> params = new LinkedHashMap<>();
+              clauses.add("status <> :receiving");
+              params.put("receiving", RECEIVING);
               if (workflow != null) {
                 clauses.add("workflow = :workflow");
                 params.put("workflow", workflow);
@@ -51,10 +57,8 @@ public class RunStore {
                 params.put("status", status.id());
               }
               var query =
-                  clauses.isEmpty()
-                      ? RunEntity.<RunEntity>findAll(Sort.descending("createdAt"))
-                      : RunEntity.<RunEntity>find(
-                          String.join(" and ", clauses), Sort.descending("createdAt"), params);
+                  RunEntity.<RunEntity>find(
+                      String.join(" and ", clauses), Sort.descending("createdAt"), params);
               return new RunPage(
                   query.page(Page.of(page, size)).list().stream().map(StoredRun::new).toList(),
                   query.count());
@@ -76,19 +80,11 @@ public class RunStore {
    * that lineage can end at a line of the upload, and its units as {@code plan} divides it.
    */
   public UnitPlan.Opened create(NewRun run, Instant createdAt, UnitPlan plan) {
-    RunEntity e = new RunEntity();
-    e.id = run.id();
-    e.workflow = run.workflow();
-    e.workflowVersion = run.version();
-    e.status = RunStatus.RUNNING.id();
-    e.inputDigest = run.input().whole().digest();
     List<Payload> records = run.input().records();
-    e.inputFormat = records == null ? StoredRun.JSON : StoredRun.NDJSON;
+    RunEntity e =
+        entity(run.id(), run.workflow(), run.version(), run.trace(), records != null, createdAt);
+    e.inputDigest = run.input().whole().digest();
     e.recordCount = records == null ? null : records.size();
-    e.traceId = run.trace().traceId();
-    e.spanId = run.trace().spanId();
-    e.createdAt = createdAt;
-    e.generation = 1;
     Lease coordinator =
         QuarkusTransaction.requiringNew()
             .call(
@@ -111,7 +107,180 @@ public class RunStore {
     return new UnitPlan.Opened(new StoredRun(e), coordinator);
   }
 
+  private static RunEntity entity(
+      String id, String workflow, int version, SpanRef trace, boolean ndjson, Instant createdAt) {
+    RunEntity e = new RunEntity();
+    e.id = id;
+    e.workflow = workflow;
+    e.workflowVersion = version;
+    e.status = RunStatus.RUNNING.id();
+    e.inputFormat = ndjson ? StoredRun.NDJSON : StoredRun.JSON;
+    e.traceId = trace.traceId();
+    e.spanId = trace.spanId();
+    e.createdAt = createdAt;
+    e.generation = 1;
+    return e;
+  }
+
+  /**
+   * A run whose upload is still arriving: stored, but no reader sees it (see createFromRecords).
+   */
+  static final String RECEIVING = "receiving";
+
+  /**
+   * Stores a new x-ndjson run while its records arrive, a chunk at a time, so the upload is never
+   * in memory as a whole. Each chunk (its payloads and {@code run_record} rows) commits in its own
+   * short transaction, so no transaction lasts as long as the upload: a long one would hold the
+   * keys of payloads that checkpoints store too, and H2 keeps every version written while one is
+   * open. Until the last record is in, the run row is {@code receiving}, which no reader sees and
+   * nothing resumes; then it becomes running in one compare-and-set. An upload that is refused
+   * midway is deleted; one a crash interrupted is deleted by {@link #discardAbandonedUploads}. No
+   * payload of the whole input is stored: its digest is taken record by record ({@link
+   * RecordsDigest}), and readers build it from the records ({@link #records}).
+   *
+   * @param timeout how long the upload may take; past it the upload is refused
+   * @throws UploadTimeoutException when the upload takes longer than {@code timeout}
+   */
+  public UnitPlan.Opened createFromRecords(
+      String id,
+      String workflow,
+      int version,
+      SpanRef trace,
+      RecordSource source,
+      Instant createdAt,
+      java.time.Duration timeout,
+      java.util.function.IntFunction<UnitPlan> plan) {
+    RunEntity e = entity(id, workflow, version, trace, true, createdAt);
+    e.status = RECEIVING;
+    // Placeholders until the last record is in (the column is NOT NULL).
+    e.inputDigest = "";
+    e.recordCount = 0;
+    QuarkusTransaction.requiringNew().run(e::persistAndFlush);
+    RecordsDigest whole = new RecordsDigest();
+    Lease coordinator;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    boolean stored = false;
+    try {
+      int count = 0;
+      for (List<Payload> chunk = source.next(); !chunk.isEmpty(); chunk = source.next()) {
+        if (System.nanoTime() > deadline) {
+          throw new UploadTimeoutException(id, count, timeout);
+        }
+        insertChunk(id, count, chunk);
+        for (Payload p : chunk) {
+          whole.add(p.bytes());
+        }
+        count += chunk.size();
+      }
+      e.inputDigest = whole.finish();
+      e.recordCount = count;
+      e.status = RunStatus.RUNNING.id();
+      int received = count;
+      UnitPlan units = plan.apply(received);
+      coordinator =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () -> {
+                    RunEntity.update(
+                        "status = ?1, inputDigest = ?2, recordCount = ?3 where id = ?4 and status"
+                            + " = ?5",
+                        RunStatus.RUNNING.id(),
+                        e.inputDigest,
+                        received,
+                        id,
+                        RECEIVING);
+                    // Its units appear with it: no claim can find a run still receiving.
+                    try (Connection c = dataSource.getConnection()) {
+                      return cluster.replaceUnits(
+                          c, id, e.generation, units.partitions(), units.owner(), units.lease());
+                    } catch (SQLException x) {
+                      throw new StoreException("could not store the units of run " + id, x);
+                    }
+                  });
+      stored = true;
+    } finally {
+      if (!stored) {
+        deleteUpload(id);
+      }
+    }
+    return new UnitPlan.Opened(new StoredRun(e), coordinator);
+  }
+
+  /** An upload that took longer than taproot.runs.ingest-timeout; nothing of it is kept. */
+  public static final class UploadTimeoutException extends RuntimeException {
+    UploadTimeoutException(String runId, int records, java.time.Duration timeout) {
+      super(
+          "the x-ndjson upload took longer than "
+              + timeout
+              + " (taproot.runs.ingest-timeout) and was dropped after "
+              + records
+              + " records (run "
+              + runId
+              + " was not started); split the records into several runs or raise the setting");
+    }
+  }
+
+  private void insertChunk(String runId, int firstKey, List<Payload> chunk) {
+    Map<String, Payload> distinct = new LinkedHashMap<>();
+    chunk.forEach(p -> distinct.putIfAbsent(p.digest(), p));
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              try (Connection c = dataSource.getConnection()) {
+                PayloadStore.insert(c, SqlDialect.of(c), distinct.values());
+                insertRecords(c, runId, firstKey, chunk);
+              } catch (SQLException x) {
+                throw new StoreException("could not store the records of run " + runId, x);
+              }
+            });
+  }
+
+  /** Deletes an upload that did not complete: its run row and records (payloads are shared). */
+  private void deleteUpload(String runId) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              try (Connection c = dataSource.getConnection();
+                  PreparedStatement records =
+                      c.prepareStatement("DELETE FROM run_record WHERE run_id = ?");
+                  PreparedStatement run =
+                      c.prepareStatement("DELETE FROM run WHERE id = ? AND status = ?")) {
+                records.setString(1, runId);
+                records.executeUpdate();
+                run.setString(1, runId);
+                run.setString(2, RECEIVING);
+                run.executeUpdate();
+              } catch (SQLException x) {
+                throw new StoreException("could not delete the refused upload of run " + runId, x);
+              }
+            });
+  }
+
+  /**
+   * Deletes uploads a crash interrupted: runs still receiving records after {@code timeout} (an
+   * upload in progress on another instance is younger). Their ids were never answered.
+   *
+   * @return how many were deleted
+   */
+  public int discardAbandonedUploads(java.time.Duration timeout) {
+    Instant before = Instant.now().minus(timeout);
+    List<String> abandoned = new ArrayList<>();
+    Jdbc.query(
+        dataSource,
+        "abandoned uploads",
+        "SELECT id FROM run WHERE status = ? AND created_at < ?",
+        List.of(RECEIVING, Timestamp.from(before)),
+        rs -> abandoned.add(rs.getString(1)));
+    abandoned.forEach(this::deleteUpload);
+    return abandoned.size();
+  }
+
   private static void insertRecords(Connection c, String runId, List<Payload> records)
+      throws SQLException {
+    insertRecords(c, runId, 0, records);
+  }
+
+  private static void insertRecords(Connection c, String runId, int firstKey, List<Payload> records)
       throws SQLException {
     if (records.isEmpty()) {
       return;
@@ -121,7 +290,7 @@ public class RunStore {
             "INSERT INTO run_record (run_id, record_key, payload_digest) VALUES (?, ?, ?)")) {
       for (int i = 0; i < records.size(); i++) {
         ps.setString(1, runId);
-        ps.setInt(2, i);
+        ps.setInt(2, firstKey + i);
         ps.setString(3, records.get(i).digest());
         ps.addBatch();
         if ((i + 1) % 1000 == 0) {
@@ -282,6 +451,36 @@ public class RunStore {
       }
       return applied;
     }
+  }
+
+  /**
+   * Records {@code from} (inclusive) to {@code to} (exclusive) of an x-ndjson run, in key order, as
+   * their canonical bytes; one query however many.
+   */
+  public List<byte[]> records(String runId, int from, int to) {
+    List<byte[]> out = new ArrayList<>(Math.max(0, to - from));
+    Jdbc.query(
+        dataSource,
+        "records " + from + " to " + (to - 1) + " of run " + runId,
+        "SELECT p.bytes FROM run_record r JOIN payload p ON p.digest = r.payload_digest"
+            + " WHERE r.run_id = ? AND r.record_key >= ? AND r.record_key < ?"
+            + " ORDER BY r.record_key",
+        List.of(runId, from, to),
+        rs -> out.add(rs.getBytes(1)));
+    if (out.size() != to - from) {
+      throw new StoreException(
+          "run "
+              + runId
+              + " has "
+              + out.size()
+              + " stored records between "
+              + from
+              + " and "
+              + to
+              + "; a record or its payload is missing",
+          null);
+    }
+    return out;
   }
 
   /** The payload digest of record {@code key} of an x-ndjson run; null when there is none. */

@@ -18,6 +18,29 @@ public interface TaprootConfig {
 
   Bundled bundled();
 
+  Workflows workflows();
+
+  Replay replay();
+
+  interface Replay {
+    /** Threads replays run on, apart from the engine's workers; empty means half the cores. */
+    Optional<Integer> workers();
+
+    /** Replays that may wait for a thread; past that a replay is refused with 429. */
+    @WithDefault("16")
+    int queue();
+
+    /** What a refused replay's Retry-After says. */
+    @WithDefault("2s")
+    Duration retryAfter();
+  }
+
+  interface Workflows {
+    /** Workflow definitions (YAML) larger than this are refused with 413. */
+    @WithDefault("1M")
+    MemorySize maxYamlSize();
+  }
+
   Fault fault();
 
   Telemetry telemetry();
@@ -128,9 +151,28 @@ public interface TaprootConfig {
   }
 
   interface Runs {
-    /** Run inputs larger than this are refused with 413. */
+    /** JSON run inputs larger than this are refused with 413 (they are parsed in memory). */
     @WithDefault("256M")
     MemorySize maxInputSize();
+
+    /**
+     * Longest time an x-ndjson upload may take to arrive and be stored; past it the upload is
+     * refused (408) and nothing of the run is kept. An upload a stop interrupted is deleted at the
+     * next start once it is this old.
+     */
+    @WithDefault("1h")
+    Duration ingestTimeout();
+
+    /**
+     * x-ndjson run inputs larger than this are refused with 413. They are read as a stream, never
+     * held in memory as a whole, so this can be far above max-input-size.
+     */
+    @WithDefault("8G")
+    MemorySize maxNdjsonSize();
+
+    /** Bodies of replay and origin requests larger than this are refused with 413. */
+    @WithDefault("16M")
+    MemorySize maxTraceBackSize();
 
     /** Default and maximum page size of item listings. */
     @WithDefault("100")

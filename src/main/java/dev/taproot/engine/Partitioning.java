@@ -40,6 +40,28 @@ record Partitioning(Set<String> steps, List<String> roots) {
   }
 
   /**
+   * The partitions of an x-ndjson run of {@code records} records: only when every root is exactly
+   * {@code input.records} (the input as a whole is never in memory to evaluate anything else).
+   */
+  List<ItemRange> rangesOverRecords(WorkflowDefinition def, int records, int size) {
+    for (String root : roots) {
+      ForEach.OverList over = (ForEach.OverList) def.steps().get(root).forEach();
+      boolean overRecords =
+          over.expression()
+              .soleReference()
+              .filter(
+                  r ->
+                      r.kind() == dev.taproot.expression.Reference.Kind.INPUT
+                          && r.path().equals("input.records"))
+              .isPresent();
+      if (!overRecords) {
+        return List.of();
+      }
+    }
+    return split(roots.isEmpty() ? 0 : records, size);
+  }
+
+  /**
    * The partitions of a run with this input: none when its roots give {@code size} items or fewer
    * (or when a root's list cannot be known before it runs: its coordinator then reports that).
    */
@@ -70,6 +92,10 @@ record Partitioning(Set<String> steps, List<String> roots) {
       }
       items = Math.max(items, list.size());
     }
+    return split(items, size);
+  }
+
+  private static List<ItemRange> split(long items, int size) {
     if (size <= 0 || items <= size) {
       return List.of();
     }

@@ -39,7 +39,7 @@ final class RunBindings implements Bindings {
   @Override
   public JsonNode jsonValue(String variable) {
     return switch (variable) {
-      case "input" -> ctx.input;
+      case "input" -> ctx.input.whole();
       case "item" -> item.get();
       default -> null;
     };

@@ -1,10 +1,10 @@
 package dev.taproot.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.Lease;
 import dev.taproot.checkpoint.SpanRef;
 import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.expression.CelValues;
+import java.lang.ref.SoftReference;
 import java.util.Map;
 
 /** The fixed facts of one run: what it runs, on what, under which trace. */
@@ -25,13 +25,14 @@ final class RunContext {
   final String workflow;
   final int version;
   final WorkflowDefinition definition;
-  final JsonNode input;
+  final RunInput input;
   final boolean ndjson;
   final String traceId;
   final String spanId;
   final Map<String, PinnedFunction> functions;
   private volatile Object inputCel;
   private volatile Object runCel;
+  private volatile SoftReference<Object> streamedCel = new SoftReference<>(null);
 
   /**
    * @param trace the run's trace and root span; both null when the run has none
@@ -42,7 +43,7 @@ final class RunContext {
       Lease lease,
       int generation,
       WorkflowDefinition definition,
-      JsonNode input,
+      RunInput input,
       boolean ndjson,
       SpanRef trace,
       Map<String, PinnedFunction> functions) {
@@ -59,11 +60,22 @@ final class RunContext {
     this.functions = Map.copyOf(functions);
   }
 
-  /** The run input as a CEL value, converted once: it is read by every item of every step. */
+  /**
+   * The run input as a CEL value, converted once: it is read by every item of every step. A
+   * streamed upload's is kept softly (see {@link RunInput}).
+   */
   Object inputCel() {
+    if (input.streamed()) {
+      Object v = streamedCel.get();
+      if (v == null) {
+        v = CelValues.toCel(input.whole());
+        streamedCel = new SoftReference<>(v);
+      }
+      return v;
+    }
     Object v = inputCel;
     if (v == null) {
-      v = CelValues.toCel(input);
+      v = CelValues.toCel(input.whole());
       inputCel = v;
     }
     return v;

@@ -3,14 +3,10 @@ package dev.taproot.engine;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taproot.checkpoint.CanonicalJson;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
-/** Parses run inputs: one JSON document, or x-ndjson that becomes {@code {"records": [...]}}. */
+/** Parses a JSON run input (x-ndjson is read as a stream by {@link NdjsonReader}). */
 final class RunInputs {
   private RunInputs() {}
 
@@ -43,44 +39,5 @@ final class RunInputs {
     } catch (IOException e) {
       throw new MalformedInputException(null, "could not read the run input: " + e.getMessage());
     }
-  }
-
-  /** Each non-blank line is one record; its item key is its line number − 1. */
-  static ObjectNode ndjson(byte[] body) {
-    String text = new String(body, StandardCharsets.UTF_8);
-    ArrayNode records = JsonNodeFactory.instance.arrayNode();
-    String[] lines = text.split("\r?\n", -1);
-    int last = lines.length;
-    while (last > 0 && lines[last - 1].isBlank()) {
-      last--;
-    }
-    for (int i = 0; i < last; i++) {
-      int lineNumber = i + 1;
-      if (lines[i].isBlank()) {
-        throw new MalformedInputException(
-            lineNumber,
-            "x-ndjson line "
-                + lineNumber
-                + " is blank: every line up to the last must hold one JSON value");
-      }
-      try {
-        records.add(CanonicalJson.MAPPER.readTree(lines[i]));
-      } catch (JsonProcessingException e) {
-        throw new MalformedInputException(
-            lineNumber,
-            "x-ndjson line "
-                + lineNumber
-                + " is not JSON (column "
-                + (e.getLocation() == null ? "?" : e.getLocation().getColumnNr())
-                + "): "
-                + e.getOriginalMessage());
-      }
-    }
-    if (records.isEmpty()) {
-      throw new MalformedInputException(null, "the x-ndjson input has no records");
-    }
-    ObjectNode input = JsonNodeFactory.instance.objectNode();
-    input.set("records", records);
-    return input;
   }
 }

@@ -170,14 +170,29 @@ public class RunLoader {
         .call(() -> catalog.definition(run.workflow(), run.version()));
   }
 
-  private JsonNode input(StoredRun run) {
-    return payloads
-        .get(run.inputDigest())
-        .orElseThrow(
-            () -> new IllegalStateException("input payload of run " + run.id() + " is missing"));
+  /**
+   * A run's input: its payload, or for an x-ndjson upload stored record by record (which has no
+   * payload of the whole), its records read from the store when needed.
+   */
+  RunInput input(StoredRun run) {
+    java.util.Optional<JsonNode> whole = payloads.get(run.inputDigest());
+    if (whole.isPresent()) {
+      return RunInput.of(whole.get());
+    }
+    if (!run.ndjson() || run.recordCount() == null) {
+      throw new IllegalStateException("input payload of run " + run.id() + " is missing");
+    }
+    return records(run.id(), run.recordCount());
   }
 
-  RunContext context(StoredRun run, WorkflowDefinition def, JsonNode input, Lease lease) {
+  /** The records of an x-ndjson run, read from the store a range at a time. */
+  RunInput records(String runId, int count) {
+    return RunInput.streamed(
+        count,
+        (from, to) -> runs.records(runId, from, to).stream().map(CanonicalJson::parse).toList());
+  }
+
+  RunContext context(StoredRun run, WorkflowDefinition def, RunInput input, Lease lease) {
     Map<String, PinnedFunction> functions = new LinkedHashMap<>();
     for (FunctionAlias alias : def.functions().values()) {
       functions.put(

@@ -11,6 +11,7 @@ import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.checkpoint.StoreException;
 import dev.taproot.definition.ForEach;
 import dev.taproot.definition.StepDefinition;
+import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.expression.ExpressionException;
 import dev.taproot.expression.Reference;
 import dev.taproot.function.FailureCode;
@@ -85,7 +86,38 @@ final class RunState {
         downstream.computeIfAbsent(dep, k -> new ArrayList<>()).add(s);
       }
     }
+    for (StepState s : steps.values()) {
+      s.onlyFollowed =
+          onlyFollowed(ctx.definition, s.def, downstream.getOrDefault(s.id(), List.of()));
+    }
     this.inputs = new ItemInputs(this, steps, dispatcher, scope);
+  }
+
+  /**
+   * Whether a forEach step's outputs are read only by item-wise followers, each its own item's, and
+   * never as a whole (a fan-in, {@code steps.X.items} in an input or {@code when}, the run's
+   * output).
+   */
+  private static boolean onlyFollowed(
+      WorkflowDefinition def, StepDefinition step, List<StepState> readers) {
+    if (!step.hasForEach()) {
+      return false;
+    }
+    if (def.output() != null && mentions(def.output().references(), step.id())) {
+      return false;
+    }
+    for (StepState d : readers) {
+      if (!d.def.followsItemsOf(step.id())
+          || mentions(d.def.input().references(), step.id())
+          || (d.def.when() != null && mentions(d.def.when().references(), step.id()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean mentions(List<Reference> references, String step) {
+    return references.stream().anyMatch(r -> step.equals(r.stepId()));
   }
 
   synchronized void start() {
@@ -239,6 +271,16 @@ final class RunState {
       createItem(s, "0", 0, null, null, List.of(), true);
       return;
     }
+    if (overStreamedRecords(over)) {
+      int total = ctx.input.recordCount();
+      s.records =
+          new StepState.RecordWindow(
+              partition == null ? 0 : (int) Math.min(total, partition.range().first()),
+              partition == null ? total : (int) Math.min(total, partition.range().end()),
+              over.expression().references());
+      refill(s);
+      return;
+    }
     JsonNode list;
     try {
       list = over.expression().evaluate(inputs.bindings(null));
@@ -267,6 +309,63 @@ final class RunState {
         createItem(s, key, i, list.get(i), null, inputs.originEdges(sources, i), false);
       }
     }
+  }
+
+  /**
+   * Whether a forEach is exactly {@code input.records} of an x-ndjson upload read from the store:
+   * its items are then created a window at a time ({@link #refill}), not all at once.
+   */
+  private boolean overStreamedRecords(ForEach.OverList over) {
+    return ctx.input.streamed()
+        && over.expression()
+            .soleReference()
+            .filter(r -> r.kind() == Reference.Kind.INPUT && r.path().equals("input.records"))
+            .isPresent();
+  }
+
+  /**
+   * Creates the next items of a step over streamed records while fewer than {@link
+   * StepState.RecordWindow#SIZE} of them are unfinished, reading their values a chunk at a time: a
+   * run over millions of records holds the values of one window, not of every record. Called again
+   * whenever one of its items ends; loops rather than recurses when recovered items end at once.
+   */
+  private void refill(StepState s) {
+    StepState.RecordWindow w = s.records;
+    if (w == null || w.refilling) {
+      return;
+    }
+    w.refilling = true;
+    try {
+      while (w.next < w.count && s.unfinished < StepState.RecordWindow.SIZE && !cancelled) {
+        int from = w.next;
+        int to = Math.min(w.count, from + StepState.RecordWindow.CHUNK);
+        w.next = to;
+        if (scope != null && !anyRebuilt(s, from, to)) {
+          continue; // a redrive reads only the chunks that hold a selected record
+        }
+        List<JsonNode> values = ctx.input.records(from, to);
+        for (int i = from; i < to; i++) {
+          String key = Integer.toString(i);
+          if (rebuilt(s, key)) {
+            createItem(
+                s, key, i, values.get(i - from), null, inputs.originEdges(w.sources, i), false);
+          }
+        }
+      }
+    } catch (StoreException | MissingPayloadException e) {
+      abort("reading the records of step " + s.id(), e);
+    } finally {
+      w.refilling = false;
+    }
+  }
+
+  private boolean anyRebuilt(StepState s, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (rebuilt(s, Integer.toString(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether an item of a forEach step is rebuilt: always, except outside a redrive's selection. */
@@ -413,11 +512,24 @@ final class RunState {
         followItem(d, s, item);
       }
     }
+    if (s.def.hasForEach()) {
+      // An ended item of a forEach keeps its outcome, not the value it was given: nothing reads
+      // that again. Its output goes too when only item-wise followers read it: those made above
+      // captured it, and one made later reads it by digest, as after a restart. Otherwise a run
+      // would hold every item's value and output until it ends; a fan-in's upstream keeps them.
+      item.item = null;
+      if (s.onlyFollowed) {
+        item.output = null;
+      }
+    }
+    if (s.records != null) {
+      refill(s);
+    }
     maybeDone(s);
   }
 
   private void maybeDone(StepState s) {
-    if (s.done || !s.expanded || s.expanding || s.unfinished > 0) {
+    if (s.done || !s.expanded || s.expanding || s.unfinished > 0 || s.recordsLeft()) {
       return;
     }
     String over = s.def.itemWiseUpstream().orElse(null);

@@ -39,6 +39,41 @@ final class StepState {
   /** Item "0" of a step without forEach, converted to a CEL value once for every reader. */
   Object celOutput;
 
+  /**
+   * A forEach step whose outputs only item-wise followers read, each its own item's: an ended
+   * item's output is dropped once its followers have it (see RunState.terminal).
+   */
+  boolean onlyFollowed;
+
+  /** Set for a forEach over an x-ndjson upload's records, whose items are made a window at once. */
+  RecordWindow records;
+
+  /** How far the items of a forEach over streamed records are made. */
+  static final class RecordWindow {
+    /** Most unfinished items at once: enough to keep every worker busy, few enough to be small. */
+    static final int SIZE = 4096;
+
+    /** Records read from the store in one query. */
+    static final int CHUNK = 512;
+
+    final int count;
+    final List<dev.taproot.expression.Reference> sources;
+    int next;
+    boolean refilling;
+
+    /** Records {@code [first, end)}: all of them, or one partition's. */
+    RecordWindow(int first, int end, List<dev.taproot.expression.Reference> sources) {
+      this.next = first;
+      this.count = end;
+      this.sources = sources;
+    }
+  }
+
+  /** Records not made into items yet, or being made: the step is not done. */
+  boolean recordsLeft() {
+    return records != null && (records.refilling || records.next < records.count);
+  }
+
   StepState(StepDefinition def, int depth) {
     this.def = def;
     this.depth = depth;

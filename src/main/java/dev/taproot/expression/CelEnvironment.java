@@ -21,8 +21,14 @@ final class CelEnvironment {
 
   // JSON numbers arrive as int or double depending on how they were written ("total": 3 vs 3.0),
   // so `item.output.total > 0.0` must compare an int with a double instead of failing at runtime.
+  // The cost limit: a `when` or `forEach` that loops over loops (a map inside a map over 100,000
+  // records is 10^10 steps) fails as EXPRESSION instead of holding a worker or the scheduler for
+  // hours. Enough for one pass over 10 million items.
   private static final CelOptions OPTIONS =
-      CelOptions.current().enableHeterogeneousNumericComparisons(true).build();
+      CelOptions.current()
+          .enableHeterogeneousNumericComparisons(true)
+          .comprehensionMaxIterations(Expression.MAX_ITERATIONS)
+          .build();
 
   static final CelCompiler COMPILER =
       CelCompilerFactory.standardCelCompilerBuilder()

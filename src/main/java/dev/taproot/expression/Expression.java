@@ -36,6 +36,12 @@ public final class Expression {
   private static final Pattern MISSING_KEY =
       Pattern.compile("key '(.*)' is not present in map\\.?", Pattern.DOTALL);
 
+  /** Most comprehension iterations (map, filter, all, exists…) one evaluation may take. */
+  public static final int MAX_ITERATIONS = 10_000_000;
+
+  private static final Pattern ITERATION_BUDGET =
+      Pattern.compile(".*[Ii]teration budget exceeded.*", Pattern.DOTALL);
+
   private final String source;
   private final CelAbstractSyntaxTree ast;
   private final CelRuntime.Program program;
@@ -254,6 +260,13 @@ public final class Expression {
     if (prefix.matches()) {
       where = SourcePositions.describe(ast.getSource(), Integer.parseInt(prefix.group(1)));
       message = prefix.group(2);
+    }
+    if (ITERATION_BUDGET.matcher(message).matches()) {
+      message =
+          "it takes more than "
+              + MAX_ITERATIONS
+              + " comprehension steps (the cost limit of one evaluation); a map or filter inside"
+              + " another multiplies their sizes: filter the data in a step instead";
     }
     Matcher missing = MISSING_KEY.matcher(message);
     if (missing.matches()) {

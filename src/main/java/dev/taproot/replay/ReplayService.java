@@ -32,12 +32,15 @@ public class ReplayService {
   private final PayloadStore payloads;
   private final WorkflowCatalog catalog;
   private final ExecutionRunner runner;
+  private final ReplayPool pool;
 
   ReplayService(
       ExecutionStore checkpoints,
       PayloadStore payloads,
       WorkflowCatalog catalog,
-      ExecutionRunner runner) {
+      ExecutionRunner runner,
+      ReplayPool pool) {
+    this.pool = pool;
     this.checkpoints = checkpoints;
     this.payloads = payloads;
     this.catalog = catalog;
@@ -113,13 +116,15 @@ public class ReplayService {
     JsonNode recordedOutput =
         recordedDigest == null ? null : payloads.get(recordedDigest).orElse(null);
     ExecutionRunner.Attempted replayed =
-        runner.invoke(
-            stepDef,
-            fn,
-            Payload.of(input),
-            ExecutionRunner.taprootEnv(run.id(), step, key, recorded.attempt().number()),
-            recorded.timing().startedAt(),
-            recorded.guest().seed());
+        pool.run(
+            () ->
+                runner.invoke(
+                    stepDef,
+                    fn,
+                    Payload.of(input),
+                    ExecutionRunner.taprootEnv(run.id(), step, key, recorded.attempt().number()),
+                    recorded.timing().startedAt(),
+                    recorded.guest().seed()));
     Outcome outcome = replayed.outcome();
     JsonNode output = replayed.output() == null ? null : replayed.output().value();
     boolean identical = identical(recorded, replayed);

@@ -6,6 +6,7 @@ import dev.taproot.checkpoint.ExecutionRecord;
 import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.RunFinished;
 import dev.taproot.checkpoint.RunUpdate;
+import dev.taproot.function.GuestText;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -38,7 +39,7 @@ public class EventPublisher implements CheckpointWriter.Listener {
         fields.put("itemKey", row.item().key());
         fields.put("attempt", row.attempt().number());
         fields.put("errorCode", row.outcome().code().name());
-        fields.put("errorMessage", row.outcome().message());
+        fields.put("errorMessage", GuestText.readable(row.outcome().message()));
         fields.put("functionRef", row.function() == null ? null : row.function().ref());
         fields.put("spanId", row.span().spanId());
         events.publish("execution.failed", r.runId(), r.workflow(), row.span().traceId(), fields);

@@ -4,6 +4,7 @@ import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.ExecutionRecord;
 import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.Outcome;
+import dev.taproot.function.GuestText;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,13 +26,17 @@ public final class ExecutionLog {
     if (outcome.status() == ExecutionStatus.FAILED) {
       ENGINE.warnf(
           "failed with %s: %s (checkpoint: /api/v1/runs/%s/steps/%s/items/%s)",
-          outcome.code(), outcome.message(), row.runId(), row.item().step(), row.item().key());
+          outcome.code(),
+          GuestText.readable(outcome.message()),
+          row.runId(),
+          row.item().step(),
+          row.item().key());
     } else if (ENGINE.isDebugEnabled()) {
       ENGINE.debugf("%s in %d µs", outcome.status().id(), row.timing().durationMicros());
     }
     String logs = row.guest().logs();
     if (logs != null && !logs.isEmpty() && GUEST.isDebugEnabled()) {
-      GUEST.debugf("stderr of %s: %s", row.function().ref(), logs.strip());
+      GUEST.debugf("stderr of %s: %s", row.function().ref(), GuestText.readable(logs.strip()));
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.Outcome;
 import dev.taproot.config.TaprootConfig;
+import dev.taproot.function.GuestText;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -154,7 +155,9 @@ public class ExecutionTracing {
     if (outcome.status() == ExecutionStatus.FAILED) {
       span.setStatus(
           StatusCode.ERROR,
-          outcome.code() + ": " + (outcome.message() == null ? "" : outcome.message()));
+          outcome.code()
+              + ": "
+              + (outcome.message() == null ? "" : GuestText.readable(outcome.message())));
     }
     span.end(row.timing().finishedAt());
     return span.getSpanContext().getSpanId();

@@ -38,6 +38,15 @@ public class RunTracing {
     return new RunSpan(span.getSpanContext().getTraceId(), span.getSpanContext().getSpanId());
   }
 
+  /** Ends the span of a run whose input was refused while it was being stored: no run exists. */
+  public void refused(String runId) {
+    Span span = open.remove(runId);
+    if (span != null) {
+      span.setStatus(StatusCode.ERROR, "run input refused");
+      span.end();
+    }
+  }
+
   void onFinished(@Observes RunFinished finished) {
     Span span = open.remove(finished.runId());
     if (span != null) {

@@ -51,7 +51,9 @@ class PackageRulesTest {
                   "function",
                   "telemetry")),
           Map.entry("lineage", Set.of("checkpoint", "definition", "error", "expression")),
-          Map.entry("replay", Set.of("checkpoint", "definition", "engine", "error", "function")),
+          Map.entry(
+              "replay",
+              Set.of("checkpoint", "config", "definition", "engine", "error", "function")),
           Map.entry("bundle", Set.of("config", "definition", "function")),
           Map.entry("demo", Set.of("checkpoint", "engine", "lineage")),
           // the web UI: pages over the same services as the JSON API, never the API itself

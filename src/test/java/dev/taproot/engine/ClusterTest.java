@@ -143,6 +143,37 @@ class ClusterTest {
   }
 
   @Test
+  void aStreamedUploadIsPartitionedByItsRecords() throws SQLException {
+    String inc = Api.register("inc", Api.testModule("inc"));
+    String ndjson =
+        java.util.stream.IntStream.range(0, 350)
+            .mapToObj(i -> "{\"n\": " + i + "}")
+            .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    String streamed = Api.unique("cluster-ndjson");
+    Api.submit(
+        """
+        name: %s
+        functions:
+          inc: { ref: %s }
+        steps:
+          a: { function: inc, forEach: "${{ input.records }}", input: "${{ item }}" }
+          total: { function: inc, input: { n: "${{ steps.a.items.size() }}" } }
+        output: ${{ steps.total.output.n }}
+        """
+            .formatted(streamed, inc));
+    String run = Api.startNdjson(streamed, ndjson);
+    JsonPath done = Api.awaitFinished(run, Duration.ofSeconds(120));
+    assertEquals("succeeded", done.getString("status"));
+    assertEquals(351, done.getInt("output"));
+    assertEquals(4, scalar("SELECT COUNT(*) FROM run_unit WHERE run_id = ? AND unit > 0", run));
+    assertExactlyOneSuccessPerItem(run, Map.of("a", 350, "total", 1));
+    assertEquals(
+        300,
+        Api.item(run, "a", "299").getInt("output.n"),
+        "record 299 of the last but one partition");
+  }
+
+  @Test
   void aStaleOwnerIsFencedAndTheWorkIsTakenOver() throws SQLException {
     String spin = Api.register("spin", Api.testModule("spin"));
     String inc = Api.register("inc", Api.testModule("inc"));

@@ -72,6 +72,11 @@ final class RecordingDispatcher implements Dispatcher {
   final List<String> payloadReads = new ArrayList<>();
 
   RecordingDispatcher(String yaml, String input) {
+    this(yaml, RunInput.of(json(input)), false);
+  }
+
+  /** A run of {@code yaml} on {@code input}, an x-ndjson upload when {@code ndjson}. */
+  RecordingDispatcher(String yaml, RunInput input, boolean ndjson) {
     WorkflowDefinition def = definition(yaml);
     Map<String, PinnedFunction> functions = new LinkedHashMap<>();
     for (FunctionAlias a : def.functions().values()) {
@@ -86,8 +91,8 @@ final class RecordingDispatcher implements Dispatcher {
             new Lease(RUN_ID, Lease.COORDINATOR, 1, 1, "test"),
             1,
             def,
-            json(input),
-            false,
+            input,
+            ndjson,
             new SpanRef(null, null),
             functions);
   }

@@ -47,6 +47,19 @@ class ExpressionTest {
   }
 
   @Test
+  void anEvaluationOverTheCostLimitFailsAndSaysWhy() {
+    List<Long> big = java.util.stream.LongStream.range(0, 5000).boxed().toList();
+    Expression quadratic = Expression.compile("input.all(a, input.all(b, a + b >= 0))");
+    ExpressionException e =
+        assertThrows(
+            ExpressionException.class,
+            () -> quadratic.evaluate(Bindings.ofJson(Map.of()).with("input", big)));
+    assertTrue(e.getMessage().contains("cost limit"), e.getMessage());
+    Expression linear = Expression.compile("input.all(a, a >= 0)");
+    assertTrue(linear.test(Bindings.ofJson(Map.of()).with("input", big)), "one pass is fine");
+  }
+
+  @Test
   void evaluatesToJsonKeepingIntsAndDoubles() {
     assertEquals(json("[{\"id\": 1}, {\"id\": 2}]"), eval("steps.parse.output.orders"));
     assertEquals(json("5"), eval("input.n + 1"));

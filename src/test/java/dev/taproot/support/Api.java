@@ -90,6 +90,24 @@ public final class Api {
     return run;
   }
 
+  /**
+   * A new workflow of one step, the inc module over {@code input.records}, with no input schema;
+   * returns its name.
+   */
+  public static String incOverRecords(String prefix) {
+    String wf = unique(prefix);
+    submit(
+        """
+        name: %s
+        functions:
+          inc: { ref: %s }
+        steps:
+          each: { function: inc, forEach: "${{ input.records }}", input: "${{ item }}" }
+        """
+            .formatted(wf, register("inc", testModule("inc"))));
+    return wf;
+  }
+
   public static String start(String workflow, String jsonInput) {
     return given()
         .contentType("application/json")

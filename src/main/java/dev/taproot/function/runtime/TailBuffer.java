@@ -1,7 +1,7 @@
 package dev.taproot.function.runtime;
 
+import dev.taproot.function.GuestText;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -68,7 +68,10 @@ final class TailBuffer extends OutputStream {
     return len;
   }
 
-  /** The kept bytes as UTF-8 text, starting on a character boundary if the start was cut. */
+  /**
+   * The kept bytes as text, starting on a character boundary if the start was cut; bytes that are
+   * not UTF-8 are kept as they are ({@link GuestText}), not replaced.
+   */
   String text() {
     int size = (int) Math.min(written, ring.length);
     byte[] tail = new byte[size];
@@ -84,6 +87,6 @@ final class TailBuffer extends OutputStream {
         skip++;
       }
     }
-    return new String(tail, skip, size - skip, StandardCharsets.UTF_8);
+    return GuestText.decode(tail, skip, size - skip);
   }
 }

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Streaming x-ndjson ingest with a capped heap (issue 11): generates N records (default 5,000,000,
+# about 1 GB), starts the packaged service with -Xmx512m on PostgreSQL (database taproot_hostile,
+# dropped and recreated schema) or H2, posts the file as application/x-ndjson and records the wall
+# time to the 202, the peak heap (jstat samples every 500 ms) while uploading, and then lets the run
+# go on for RUN_SECONDS with the heap sampled; a class histogram at the end counts what each live
+# item costs. Prints a summary; figures go to docs/benchmarks.md by hand.
+#   bench/ingest.sh                          # 5M records, PostgreSQL
+#   RECORDS=1000000 DB=h2 bench/ingest.sh
+#   SKIP_BUILD=1 bench/ingest.sh             # reuse target/quarkus-app and target/bench-pg
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RECORDS=${RECORDS:-5000000}
+DB=${DB:-postgresql}
+HEAP=${HEAP:-512m}
+RUN_SECONDS=${RUN_SECONDS:-60}
+PG_URL=${PG_URL:-jdbc:postgresql://127.0.0.1:5432/taproot_hostile}
+OUT=${OUT:-target/ingest-bench}
+mkdir -p "$OUT"
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  ./mvnw -B -q -Ddev package -DskipTests
+  rm -rf target/bench-pg && mkdir -p target/bench-pg && cp -r target/quarkus-app target/bench-pg/quarkus-app
+  java -Dquarkus.launch.rebuild=true -Dquarkus.datasource.db-kind=postgresql \
+    -jar target/bench-pg/quarkus-app/quarkus-run.jar >/dev/null
+fi
+
+DATA="$OUT/records-$RECORDS.ndjson"
+if [[ ! -f "$DATA" ]]; then
+  # ~200 bytes a record: an order line as the bundled example has them, padded with a note.
+  python3 - "$RECORDS" "$DATA" <<'PY'
+import sys
+n, path = int(sys.argv[1]), sys.argv[2]
+pad = "x" * 120
+with open(path, "w", buffering=1 << 20) as f:
+    for i in range(n):
+        f.write('{"n": %d, "customer": "ACME-%05d", "sku": "SKU-%06d", "qty": %d, "note": "%s"}\n'
+                % (i, i % 10000, i % 999983, i % 7 + 1, pad))
+PY
+fi
+BYTES=$(stat -c %s "$DATA")
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.getsockname()[1])')
+ARGS=(-Xmx$HEAP -Dquarkus.http.port=$PORT -Dtaproot.bundled.enabled=false
+  -Dtaproot.runs.max-ndjson-size=4G -Dquarkus.otel.traces.enabled=false)
+if [[ "$DB" == postgresql ]]; then
+  psql -q -h 127.0.0.1 -U postgres -d taproot_hostile -c "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"
+  APP=target/bench-pg/quarkus-app
+  ARGS+=(-Dquarkus.datasource.jdbc.url=$PG_URL -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=)
+else
+  APP=target/quarkus-app
+  rm -rf "$OUT/h2"
+  ARGS+=("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:$PWD/$OUT/h2/taproot;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")
+fi
+java "${ARGS[@]}" -jar $APP/quarkus-run.jar >"$OUT/service-$DB.log" 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+BASE=http://localhost:$PORT/api/v1
+for _ in $(seq 1 120); do curl -sf "$BASE/functions" >/dev/null && break; sleep 1; done
+
+curl -sf -X PUT -H 'Content-Type: application/wasm' --data-binary @src/test/resources/wasm/inc.wasm "$BASE/functions/inc" >/dev/null
+curl -sf -X POST -H 'Content-Type: application/yaml' --data-binary @- "$BASE/workflows" >/dev/null <<'YAML'
+name: ingest
+functions:
+  inc: { ref: inc }
+steps:
+  parse:
+    function: inc
+    forEach: ${{ input.records }}
+    input: ${{ item }}
+  enrich:
+    function: inc
+    forEach: ${{ steps.parse.items }}
+    input: ${{ item.output }}
+  check:
+    function: inc
+    forEach: ${{ steps.enrich.items }}
+    input: ${{ item.output }}
+YAML
+
+# Used heap (S0U+S1U+EU+OU, KiB) every 500 ms into a file; the peak is its maximum.
+jstat -gc $PID 500 >"$OUT/jstat-$DB.txt" &
+JSTAT=$!
+START=$(date +%s.%N)
+curl -sf -X POST -H 'Content-Type: application/x-ndjson' -T "$DATA" "$BASE/workflows/ingest/runs" >"$OUT/started.json"
+END=$(date +%s.%N)
+UPLOAD_LINES=$(wc -l <"$OUT/jstat-$DB.txt")
+RUN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runId"])' "$OUT/started.json")
+sleep "$RUN_SECONDS"
+curl -sf "$BASE/runs/$RUN" >"$OUT/run.json"
+jcmd $PID GC.class_histogram >"$OUT/histogram-$DB.txt"
+kill $JSTAT
+curl -sf -X POST "$BASE/runs/$RUN/cancel" >/dev/null || true
+
+python3 - "$OUT/jstat-$DB.txt" "$UPLOAD_LINES" "$OUT/run.json" "$OUT/histogram-$DB.txt" "$BYTES" "$RECORDS" "$START" "$END" "$DB" "$HEAP" <<'PY'
+import json, sys
+jstat, upload_lines, run, hist, size, records, start, end, db, heap = sys.argv[1:]
+rows = [l.split() for l in open(jstat) if l.strip() and not l.lstrip().startswith("S0C")]
+def used(r):  # S0C S1C S0U S1U EC EU OC OU ...
+    return (float(r[2]) + float(r[3]) + float(r[5]) + float(r[7])) / 1024
+upload = rows[: int(upload_lines)]
+after = rows[int(upload_lines):]
+view = json.load(open(run))
+done = sum(p.get("succeeded", 0) for p in view.get("progress", {}).values())
+items = {}
+for l in open(hist):
+    p = l.split()
+    if len(p) == 4 and p[0].endswith(":"):
+        items[p[3]] = (int(p[1]), int(p[2]))
+item = items.get("dev.taproot.engine.ItemState", (0, 0))
+print(f"db={db} heap cap={heap} records={int(records):,} file={int(size)/1e6:,.0f} MB")
+print(f"upload to 202: {float(end)-float(start):.1f} s, {int(records)/(float(end)-float(start)):,.0f} records/s")
+print(f"peak used heap while uploading: {max(map(used, upload)):.0f} MiB (samples: {len(upload)})")
+if after:
+    print(f"peak used heap in the next run seconds: {max(map(used, after)):.0f} MiB")
+print(f"run after the wait: status={view.get('status')} succeeded executions={done:,}")
+print(f"ItemState instances live: {item[0]:,} ({item[1]/max(1,item[0]):.0f} bytes each, shallow)")
+PY
