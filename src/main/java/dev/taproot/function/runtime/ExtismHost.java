@@ -162,24 +162,8 @@ final class ExtismHost {
     return kernel;
   }
 
-  /**
-   * A guest's bad arguments become a trap naming the call, as for WASI; our own limits and traps
-   * pass through as they are.
-   */
+  /** A guest's bad arguments become a trap naming the call, as for WASI. */
   private static WasmFunctionHandle guarded(String name, WasmFunctionHandle handle) {
-    return (instance, args) -> {
-      try {
-        return handle.apply(instance, args);
-      } catch (com.dylibso.chicory.wasm.ChicoryException | BoundedOutput.LimitExceeded e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw new WasmRuntimeException(
-            "Extism kernel call "
-                + name
-                + " failed on the arguments the plug-in passed ("
-                + e
-                + ")");
-      }
-    };
+    return GuardedCalls.guarded("Extism kernel call " + name, "the plug-in", handle);
   }
 }

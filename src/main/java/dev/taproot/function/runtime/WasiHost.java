@@ -6,7 +6,6 @@ import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.runtime.WasmRuntimeException;
 import com.dylibso.chicory.wasi.WasiExitException;
-import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.WasmModule;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.Import;
@@ -244,21 +243,8 @@ final class WasiHost {
     return new long[] {errno};
   }
 
-  /**
-   * What a guest's bad arguments make a host function throw is the guest's fault, so it becomes a
-   * trap naming the call instead of passing for a fault of the runtime. Chicory's WASI trusts some
-   * arguments: a bogus iovec length reaches {@code new byte[negative]}.
-   */
+  /** Chicory's WASI trusts some arguments: a bogus iovec length reaches new byte[negative]. */
   private static WasmFunctionHandle guarded(String name, WasmFunctionHandle handle) {
-    return (instance, args) -> {
-      try {
-        return handle.apply(instance, args);
-      } catch (ChicoryException | BoundedOutput.LimitExceeded e) {
-        throw e; // exits, interrupts, traps and our own limits mean what they say
-      } catch (RuntimeException e) {
-        throw new WasmRuntimeException(
-            "WASI call " + name + " failed on the arguments the function passed (" + e + ")");
-      }
-    };
+    return GuardedCalls.guarded("WASI call " + name, "the function", handle);
   }
 }
