@@ -95,4 +95,23 @@ public record WorkflowDefinition(
     }
     return step;
   }
+
+  /**
+   * The step {@code id}.
+   *
+   * @throws dev.taproot.error.NotFoundException naming this workflow's steps when it has none
+   */
+  public StepDefinition stepNamed(String id) {
+    StepDefinition step = steps().get(id);
+    if (step == null) {
+      throw new dev.taproot.error.NotFoundException(
+          "workflow "
+              + name()
+              + " has no step '"
+              + id
+              + "'; its steps are: "
+              + String.join(", ", steps().keySet()));
+    }
+    return step;
+  }
 }

@@ -70,16 +70,7 @@ public class ReplayService {
   public Result replay(
       StoredRun run, String step, String key, String functionRef, JsonNode editedInput) {
     WorkflowDefinition def = catalog.definition(run.workflow(), run.version());
-    StepDefinition stepDef = def.steps().get(step);
-    if (stepDef == null) {
-      throw new NotFoundException(
-          "workflow "
-              + run.workflow()
-              + " has no step '"
-              + step
-              + "'; its steps are: "
-              + String.join(", ", def.steps().keySet()));
-    }
+    StepDefinition stepDef = def.stepNamed(step);
     List<Checkpoint> attempts = checkpoints.attempts(run.id(), new ItemRef(step, key));
     Checkpoint recorded =
         attempts.stream().filter(r -> r.inputDigest() != null).reduce((a, b) -> b).orElse(null);

@@ -158,16 +158,7 @@ class ItemPage {
   ItemView view(String runId, String step, String key, Asked asked) {
     StoredRun run = loader.run(runId);
     WorkflowDefinition def = catalog.definition(run.workflow(), run.version());
-    StepDefinition stepDef = def.steps().get(step);
-    if (stepDef == null) {
-      throw new NotFoundException(
-          "workflow "
-              + run.workflow()
-              + " has no step '"
-              + step
-              + "'; its steps are: "
-              + String.join(", ", def.steps().keySet()));
-    }
+    StepDefinition stepDef = def.stepNamed(step);
     List<Checkpoint> attempts = checkpoints.attempts(runId, new ItemRef(step, key));
     if (attempts.isEmpty()) {
       throw new NotFoundException(

@@ -15,7 +15,6 @@ import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.engine.RunLoader;
 import dev.taproot.engine.RunProgress;
 import dev.taproot.error.InvalidParameterException;
-import dev.taproot.error.NotFoundException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -277,15 +276,7 @@ class RunPages {
   ItemsView items(String runId, String step, String status, Long after, Long before, int pageHint) {
     StoredRun r = loader.run(runId);
     WorkflowDefinition def = catalog.definition(r.workflow(), r.version());
-    if (!def.steps().containsKey(step)) {
-      throw new NotFoundException(
-          "workflow "
-              + r.workflow()
-              + " has no step '"
-              + step
-              + "'; its steps are: "
-              + String.join(", ", def.steps().keySet()));
-    }
+    def.stepNamed(step); // 404 naming the steps
     ExecutionStatus st = blank(status) ? null : executionStatus(status);
     Map<String, Integer> counts = counts(r).getOrDefault(step, Map.of());
     // a finished run's counts are exact (and kept): counting 100,000 rows again at every page
