@@ -41,7 +41,11 @@ final class ReferenceExtractor {
     if (extractor.issues.isEmpty() && extractor.references.size() == 1) {
       // The whole expression is the chain when the chain's root ident is all there is beneath it.
       List<String> chain = chainOf(ast.getExpr());
-      if (chain != null) {
+      // has(item.fail) reads the same chain, but it is a presence test, not item.fail's value.
+      boolean presenceTest =
+          ast.getExpr().getKind() == CelExpr.ExprKind.Kind.SELECT
+              && ast.getExpr().select().testOnly();
+      if (chain != null && !presenceTest) {
         sole = Optional.of(extractor.references.keySet().iterator().next());
       }
     }

@@ -83,6 +83,14 @@ class ExpressionTest {
   }
 
   @Test
+  void hasTestsPresenceAndIsNeverTakenForTheValueItTests() {
+    // A presence test alone was once evaluated as the select it tests: the rate, or a missing key.
+    assertEquals(json("false"), eval("has(input.rates.XYZ)"));
+    assertEquals(json("true"), eval("has(input.rates.EUR)"));
+    assertTrue(Expression.compile("has(input.rates.XYZ)").soleReference().isEmpty());
+  }
+
+  @Test
   void intsAndDoublesCompare() {
     // JSON writers differ on 5 vs 5.0; a condition must not care.
     Expression positive = Expression.compile("item.output.total > 0.0");
