@@ -4,7 +4,8 @@
 # dropped and recreated schema) or H2, posts the file as application/x-ndjson and records the wall
 # time to the 202, the peak heap (jstat samples every 500 ms) while uploading, and then lets the run
 # go on for RUN_SECONDS with the heap sampled; a class histogram at the end counts what each live
-# item costs. Prints a summary; figures go to docs/benchmarks.md by hand.
+# item costs. RUN_SECONDS=finish waits for the whole run instead (histogram half way). Prints a
+# summary; figures go to docs/benchmarks.md by hand.
 #   bench/ingest.sh                          # 5M records, PostgreSQL
 #   RECORDS=1000000 DB=h2 bench/ingest.sh
 #   SKIP_BUILD=1 bench/ingest.sh             # reuse target/quarkus-app and target/bench-pg
@@ -86,9 +87,25 @@ curl -sf -X POST -H 'Content-Type: application/x-ndjson' -T "$DATA" "$BASE/workf
 END=$(date +%s.%N)
 UPLOAD_LINES=$(wc -l <"$OUT/jstat-$DB.txt")
 RUN=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["runId"])' "$OUT/started.json")
-sleep "$RUN_SECONDS"
-curl -sf "$BASE/runs/$RUN" >"$OUT/run.json"
-jcmd $PID GC.class_histogram >"$OUT/histogram-$DB.txt"
+if [[ "$RUN_SECONDS" == finish ]]; then
+  # The whole run: poll until it is no longer running; a class histogram half way through (by
+  # executions) shows what a live run holds.
+  HALF=$((RECORDS * 3 / 2))
+  while true; do
+    curl -sf "$BASE/runs/$RUN" >"$OUT/run.json" || true
+    python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); sys.exit(0 if v.get("status")=="running" else 1)' "$OUT/run.json" || break
+    if [[ ! -f "$OUT/histogram-$DB.txt" ]] && python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); sys.exit(0 if sum(p.get("succeeded",0) for p in v.get("progress",{}).values()) >= int(sys.argv[2]) else 1)' "$OUT/run.json" "$HALF"; then
+      jcmd $PID GC.class_histogram >"$OUT/histogram-$DB.txt"
+    fi
+    sleep 5
+  done
+  RUN_END=$(date +%s.%N)
+  echo "run ended after $(python3 -c "print(round($RUN_END - $START))") s from the start of the upload"
+else
+  sleep "$RUN_SECONDS"
+  curl -sf "$BASE/runs/$RUN" >"$OUT/run.json"
+fi
+[[ -f "$OUT/histogram-$DB.txt" ]] || jcmd $PID GC.class_histogram >"$OUT/histogram-$DB.txt"
 kill $JSTAT
 curl -sf -X POST "$BASE/runs/$RUN/cancel" >/dev/null || true
 

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -81,8 +80,8 @@ public class CheckpointWriter {
   private final ExecutionStore executionStore;
   private final RunStore runStore;
   private final ClusterStore cluster;
-  private final Duration leaseLength;
   private final AtomicLong fencedWrites = new AtomicLong();
+  private final Backlog backlog;
 
   CheckpointWriter(
       AgroalDataSource dataSource,
@@ -94,9 +93,9 @@ public class CheckpointWriter {
     this.executionStore = executionStore;
     this.runStore = runStore;
     this.cluster = cluster;
-    this.leaseLength = config.cluster().lease();
     this.batchSize = config.engine().checkpointBatchSize();
     this.flushNanos = config.engine().checkpointFlushInterval().toNanos();
+    this.backlog = new Backlog(config.engine().checkpointBacklog());
     this.thread = new Thread(this::loop, "taproot-checkpoint-writer");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -106,9 +105,34 @@ public class CheckpointWriter {
     listeners.add(listener);
   }
 
+  /**
+   * An execution's record from the scheduler (an item skipped or failed without running): never
+   * waits, since the scheduler holds the run's lock and may be on the writer's own thread.
+   */
   public void submit(ExecutionRecord record) {
+    backlog.admit(false);
     submitted.incrementAndGet();
     queue.add(record);
+  }
+
+  /**
+   * An execution's record from the worker that ran it, which holds no lock: waits while {@code
+   * taproot.engine.checkpoint-backlog} executions are not yet through the writer.
+   */
+  public void submitWhenRoom(ExecutionRecord record) {
+    backlog.admit(Thread.currentThread() != thread);
+    submitted.incrementAndGet();
+    queue.add(record);
+  }
+
+  /** Executions handed in and not yet through the writer (for metrics). */
+  public int backlog() {
+    return backlog.size();
+  }
+
+  /** How often a worker waited for room in the backlog since start (for metrics). */
+  public long backlogWaits() {
+    return backlog.waits();
   }
 
   /** A run's new status, decided by the scheduler holding {@code lease}. */
@@ -149,6 +173,7 @@ public class CheckpointWriter {
   void onShutdown(@Observes @Priority(5_000) ShutdownEvent event) throws InterruptedException {
     awaitIdle(10_000);
     running = false;
+    backlog.close();
     thread.interrupt();
   }
 
@@ -252,6 +277,7 @@ public class CheckpointWriter {
     }
     notifyListeners(
         new Notice(committedAlone, written.applied(), conflicts, superseded, written.done(), lost));
+    backlog.release((int) batch.stream().filter(ExecutionRecord.class::isInstance).count());
     done.addAndGet(batch.size());
   }
 
@@ -404,7 +430,7 @@ public class CheckpointWriter {
         Set<Lease> leases = new java.util.HashSet<>(dones);
         executions.forEach(r -> leases.add(r.lease()));
         runs.forEach(u -> leases.add(u.lease()));
-        Set<Lease> lost = cluster.fence(c, leases, leaseLength);
+        Set<Lease> lost = cluster.fence(c, leases);
         List<ExecutionRecord> held = executions;
         List<RunUpdate> statuses = new ArrayList<>();
         List<Lease> finished = dones;

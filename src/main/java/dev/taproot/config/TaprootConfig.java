@@ -138,6 +138,13 @@ public interface TaprootConfig {
     @WithDefault("500")
     int checkpointBatchSize();
 
+    /**
+     * Most executions waiting for the checkpoint writer; a worker that finishes one more waits for
+     * room (back-pressure while the database is slow or restarting) instead of the heap growing.
+     */
+    @WithDefault("10000")
+    int checkpointBacklog();
+
     /** Whether unfinished runs are resumed when the service starts. */
     @WithDefault("true")
     boolean resumeOnStart();

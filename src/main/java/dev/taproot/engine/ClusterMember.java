@@ -17,6 +17,7 @@ import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -93,6 +94,9 @@ public class ClusterMember implements ClusterStats, CheckpointWriter.Listener {
   void onStart(@Observes StartupEvent event) {
     store.join(new ClusterStore.Member(id, host(), ProcessHandle.current().pid()));
     writer.addListener(this);
+    // After the engine has let go of partitions that are done (and kept what they recorded for
+    // their coordinator): the coordinator may be claimable now.
+    engine.afterUnitsDone(this::claimSoon);
     if (store.singleProcess()) {
       int freed = store.takeOverAll(id);
       if (freed > 0) {
@@ -149,11 +153,6 @@ public class ClusterMember implements ClusterStats, CheckpointWriter.Listener {
   }
 
   @Override
-  public void unitsDone(List<Lease> partitions) {
-    claimSoon();
-  }
-
-  @Override
   public void fenced(Set<Lease> leases) {
     leasesLost.addAndGet(leases.size());
   }
@@ -185,11 +184,16 @@ public class ClusterMember implements ClusterStats, CheckpointWriter.Listener {
   private void start(ClusterStore.Claim claim) {
     Lease lease = claim.lease();
     try {
-      if (claim.range() == null && store.partitions(lease) > 0) {
-        RunLoader.Coordinator c = loader.loadCoordinator(lease);
+      int partitions = claim.range() == null ? store.partitions(lease) : 0;
+      if (claim.range() == null && partitions > 0) {
+        Optional<RecordedRun.Summary> known = engine.partitionsSummary(lease, partitions);
+        RunLoader.Coordinator c = loader.loadCoordinator(lease, known);
         try (LogContext log = LogContext.run(lease.runId(), c.context().traceId)) {
           Log.infof(
-              "run %s: every partition is done; scheduling the rest%s", lease.runId(), from(claim));
+              "run %s: every partition is done (counted from %s); scheduling the rest%s",
+              lease.runId(),
+              known.isPresent() ? "what this instance recorded" : "the checkpoints",
+              from(claim));
         }
         engine.start(c.context(), c.recorded(), Set.of(), c.scope());
       } else if (claim.range() == null) {

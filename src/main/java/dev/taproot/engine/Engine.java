@@ -30,6 +30,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -74,6 +75,9 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
               return size() > 64;
             }
           });
+
+  private final PartitionSummaries partitionSummaries = new PartitionSummaries();
+  private volatile Runnable afterUnitsDone = () -> {};
 
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Duration shutdownGrace;
@@ -162,6 +166,8 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
     synchronized (finished) {
       finished.keySet().removeIf(k -> k.startsWith(ctx.runId + "#"));
     }
+    // A coordinator has read the partitions' summaries already; anything else starts anew.
+    partitionSummaries.forget(ctx.runId);
     begin(ctx, new RunState(ctx, this, recorded, rerun, scope, null));
   }
 
@@ -278,6 +284,26 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
         .filter(e -> e.getKey().coordinator())
         .findFirst()
         .map(e -> e.getValue().progress());
+  }
+
+  /**
+   * Pending and running counts of a run's partitions scheduled here (their items only; what they
+   * ended is in the checkpoints).
+   */
+  Map<String, Map<String, Integer>> partitionProgress(String runId) {
+    Map<String, Map<String, Integer>> out = new HashMap<>();
+    for (Map.Entry<Lease, RunState> unit : unitsOf(runId)) {
+      unit.getValue()
+          .progress()
+          .forEach(
+              (step, counts) -> {
+                Map<String, Integer> sum = out.computeIfAbsent(step, k -> new HashMap<>());
+                for (ItemStatus s : List.of(ItemStatus.PENDING, ItemStatus.RUNNING)) {
+                  sum.merge(s.id(), counts.getOrDefault(s.id(), 0), Integer::sum);
+                }
+              });
+    }
+    return out;
   }
 
   /** Runs being scheduled by this instance now. */
@@ -420,9 +446,23 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   @Override
   public void unitsDone(List<Lease> partitions) {
     for (Lease l : partitions) {
-      live.remove(l);
+      RunState state = live.remove(l);
       running.remove(l);
+      if (state != null) {
+        partitionSummaries.done(l, state.summary());
+      }
     }
+    afterUnitsDone.run();
+  }
+
+  /** What to do once partitions are done and let go of (look for the work that follows them). */
+  void afterUnitsDone(Runnable action) {
+    afterUnitsDone = action;
+  }
+
+  /** What the partitions of a run recorded, when every one of them was done here. */
+  Optional<RecordedRun.Summary> partitionsSummary(Lease coordinator, int partitions) {
+    return partitionSummaries.merged(coordinator.runId(), coordinator.generation(), partitions);
   }
 
   @Override
@@ -446,6 +486,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   }
 
   private void finished(RunUpdate u) {
+    partitionSummaries.forget(u.runId());
     RunState state = letGo(u);
     if (state == null) {
       return;
@@ -533,7 +574,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
           return;
         }
         ExecutionLog.finished(record);
-        writer.submit(record);
+        writer.submitWhenRoom(record);
       } finally {
         leave();
         ofRun.remove(this);

@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -96,13 +97,18 @@ public class RunLoader {
    * are only counted (and read from the database by the fan-ins over them), as a redrive counts the
    * items it leaves alone; every other step is rebuilt from its checkpoints. Without this a
    * coordinator would rebuild every item of every partition in memory before its first fan-in.
+   * {@code partitionsRecorded}, when this instance finished every partition, spares the pass over
+   * the run's checkpoints that counts them.
    */
-  Coordinator loadCoordinator(Lease lease) {
+  Coordinator loadCoordinator(Lease lease, Optional<RecordedRun.Summary> partitionsRecorded) {
     StoredRun run = run(lease.runId());
     WorkflowDefinition def = definition(run);
     RunContext ctx = context(run, def, input(run), lease);
     Partitioning partitioning = Partitioning.of(def);
-    RecordedRun recorded = recorded(run.id());
+    RecordedRun recorded =
+        partitionsRecorded
+            .map(known -> recorded(run.id(), known))
+            .orElseGet(() -> recorded(run.id()));
     Map<String, RecordedRun.Tally> tallies = new java.util.HashMap<>(recorded.tallies());
     tallies.keySet().retainAll(partitioning.steps());
     Map<ItemRef, RecordedAttempt> rebuilt = new java.util.HashMap<>();

@@ -47,6 +47,11 @@ public class ExecutionMetrics implements CheckpointWriter.Listener {
             writer,
             CheckpointWriter::payloadBytesWritten);
     registry.gauge("taproot.runs.running", List.of(), engine, LiveRuns::liveRuns);
+    registry.gauge("taproot.checkpoint.backlog", List.of(), writer, CheckpointWriter::backlog);
+    registry
+        .more()
+        .counter(
+            "taproot.checkpoint.backlog.waits", List.of(), writer, CheckpointWriter::backlogWaits);
   }
 
   /** Every run that ended, by the status it ended with (a cancel included). */

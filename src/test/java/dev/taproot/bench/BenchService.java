@@ -80,6 +80,12 @@ final class BenchService implements AutoCloseable {
       cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + file);
       System.out.println("service JFR recording: " + file);
     }
+    // Extra service settings for experiments, e.g.
+    // -Dbench.service-args="-Dtaproot.cluster.partition-size=100000"
+    String extra = System.getProperty("bench.service-args", "").trim();
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split("\\s+")));
+    }
     cmd.addAll(
         List.of(
             "-Dquarkus.http.port=" + port,

@@ -5,23 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.taproot.support.IncPipeline;
+import dev.taproot.support.IncRuns;
 import dev.taproot.support.ServiceProcess;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,20 +28,18 @@ import org.junit.jupiter.api.Test;
 class ClusterIT {
   private static final int ITEMS = 20_000;
   private static final Duration LEASE = Duration.ofSeconds(4);
-  private static final Pattern RUN_ID = Pattern.compile("\"runId\":\"([^\"]+)\"");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<ServiceProcess> started = new ArrayList<>();
   private String jdbcUrl;
+  private IncRuns runs;
   private Path app;
   private Path logs;
 
   @BeforeEach
   void startCluster() throws Exception {
-    jdbcUrl = System.getProperty("taproot.it.jdbc-url");
-    assertTrue(
-        jdbcUrl != null && jdbcUrl.startsWith("jdbc:postgresql:"),
-        "ClusterIT needs -Dtaproot.it.jdbc-url=jdbc:postgresql://… (the integration profile)");
+    jdbcUrl = ServiceProcess.integrationPostgres("ClusterIT");
+    runs = new IncRuns(jdbcUrl, "postgres", "cluster", ITEMS);
     app = ServiceProcess.postgresApp();
     ServiceProcess.resetPostgres(jdbcUrl, "postgres");
     logs = Files.createTempDirectory("taproot-cluster");
@@ -60,8 +49,7 @@ class ClusterIT {
     CompletableFuture<ServiceProcess> third = CompletableFuture.supplyAsync(this::startQuietly);
     second.join();
     third.join();
-    register("inc");
-    submitWorkflow();
+    runs.prepare(instance(0));
   }
 
   @AfterEach
@@ -71,17 +59,19 @@ class ClusterIT {
 
   @Test
   void threeInstancesShareOneRunAndAgreeWithASingleInstance() throws Exception {
-    String runId = startRun(instance(0));
-    awaitFinished(instance(1), runId, Duration.ofMinutes(5));
-    assertEquals("succeeded", status(runId));
-    assertExactlyOneSuccessPerItem(runId);
+    String runId = runs.start(instance(0));
+    IncRuns.awaitFinished(instance(1), runId, Duration.ofMinutes(5));
+    assertEquals("succeeded", runs.status(runId));
+    runs.assertExactlyOneSuccessPerItem(runId);
     for (int i = 0; i < 3; i++) {
       assertTrue(
-          metric(instance(i), "taproot_cluster_claims_total") >= 1,
+          instance(i).metric("taproot_cluster_claims_total") >= 1,
           "instance " + i + " claimed part of the run");
     }
     assertEquals(
-        runView(instance(0), runId), runView(instance(2), runId), "every instance answers alike");
+        IncRuns.view(instance(0), runId),
+        IncRuns.view(instance(2), runId),
+        "every instance answers alike");
     Thread.sleep(1000); // events are stored in batches, a few milliseconds after they happen
     String events = instance(1).get("/api/v1/events?runId=" + runId).body();
     assertEquals(events, instance(2).get("/api/v1/events?runId=" + runId).body());
@@ -92,14 +82,15 @@ class ClusterIT {
     // The same input on one instance alone.
     instance(1).stop();
     instance(2).stop();
-    String alone = startRun(instance(0));
-    awaitFinished(instance(0), alone, Duration.ofMinutes(5));
-    assertEquals(outputs(alone), outputs(runId), "outputs equal those of a single instance");
+    String alone = runs.start(instance(0));
+    IncRuns.awaitFinished(instance(0), alone, Duration.ofMinutes(5));
+    assertEquals(
+        runs.outputs(alone), runs.outputs(runId), "outputs equal those of a single instance");
   }
 
   @Test
   void aKilledInstancesWorkIsTakenOverWithinTheLease() throws Exception {
-    String runId = startRun(instance(0));
+    String runId = runs.start(instance(0));
     ServiceProcess victim = instance(1);
     String victimId = awaitHolding(victim, runId);
     victim.kill();
@@ -115,27 +106,27 @@ class ClusterIT {
     assertTrue(
         released.compareTo(LEASE.plusSeconds(3)) < 0,
         "the dead instance's leases end within the lease (plus a heartbeat): " + released);
-    awaitFinished(instance(0), runId, Duration.ofMinutes(5));
-    assertEquals("succeeded", status(runId));
-    assertExactlyOneSuccessPerItem(runId);
-    assertOutputsAreThoseOfInc(runId);
+    IncRuns.awaitFinished(instance(0), runId, Duration.ofMinutes(5));
+    assertEquals("succeeded", runs.status(runId));
+    runs.assertExactlyOneSuccessPerItem(runId);
+    runs.assertOutputsAreThoseOfInc(runId);
   }
 
   @Test
   void aFrozenInstanceWakesUpFencedOut() throws Exception {
-    String runId = startRun(instance(0));
+    String runId = runs.start(instance(0));
     ServiceProcess frozen = instance(2);
     String frozenId = awaitHolding(frozen, runId);
     frozen.freeze();
     awaitNoUnitOf(instance(0), frozenId, false, Duration.ofMinutes(3));
     // The others hold its work now; it wakes up with results it computed under the old leases.
     frozen.thaw();
-    awaitFinished(instance(0), runId, Duration.ofMinutes(5));
-    assertEquals("succeeded", status(runId));
-    assertExactlyOneSuccessPerItem(runId);
-    assertOutputsAreThoseOfInc(runId);
-    long lost = metric(frozen, "taproot_cluster_leases_lost_total");
-    long refused = metric(frozen, "taproot_cluster_fencing_refused_total");
+    IncRuns.awaitFinished(instance(0), runId, Duration.ofMinutes(5));
+    assertEquals("succeeded", runs.status(runId));
+    runs.assertExactlyOneSuccessPerItem(runId);
+    runs.assertOutputsAreThoseOfInc(runId);
+    long lost = frozen.metric("taproot_cluster_leases_lost_total");
+    long refused = frozen.metric("taproot_cluster_fencing_refused_total");
     System.out.printf(
         "[cluster] the thawed instance lost %d lease(s); %d write(s) refused%n", lost, refused);
     assertTrue(lost >= 1, "the thawed instance found its leases lost");
@@ -144,17 +135,17 @@ class ClusterIT {
 
   @Test
   void aStoppedInstanceHandsItsWorkBackAndNothingRunsTwice() throws Exception {
-    String runId = startRun(instance(0));
+    String runId = runs.start(instance(0));
     ServiceProcess stopping = instance(1);
     awaitHolding(stopping, runId);
     stopping.stop();
     start();
-    awaitFinished(instance(0), runId, Duration.ofMinutes(5));
-    assertEquals("succeeded", status(runId));
-    assertExactlyOneSuccessPerItem(runId);
+    IncRuns.awaitFinished(instance(0), runId, Duration.ofMinutes(5));
+    assertEquals("succeeded", runs.status(runId));
+    runs.assertExactlyOneSuccessPerItem(runId);
     assertEquals(
         0,
-        scalar(
+        runs.scalar(
             "SELECT COUNT(*) FROM execution WHERE run_id = ? AND error_code = 'CANCELLED'", runId),
         "an attempt interrupted by the stop is not recorded as an outcome");
   }
@@ -203,7 +194,7 @@ class ClusterIT {
         if (u.get("runId").asText().equals(runId)
             && self.equals(u.path("owner").asText())
             && "held".equals(u.path("state").asText())
-            && scalar("SELECT COUNT(*) FROM execution WHERE run_id = ?", runId) > 500) {
+            && runs.scalar("SELECT COUNT(*) FROM execution WHERE run_id = ?", runId) > 500) {
           return self;
         }
       }
@@ -233,125 +224,5 @@ class ClusterIT {
       Thread.sleep(50);
     }
     throw new AssertionError("the units of " + owner + " were not claimed within " + timeout);
-  }
-
-  private static long metric(ServiceProcess s, String name) throws Exception {
-    for (String line : s.get("/q/metrics").body().split("\n")) {
-      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    throw new AssertionError(name + " is not among the metrics of the instance on " + s.port);
-  }
-
-  // --- the run ----------------------------------------------------------------------------------
-
-  private void register(String name) throws Exception {
-    instance(0).register(name);
-  }
-
-  private void submitWorkflow() throws Exception {
-    String yaml = IncPipeline.yaml("cluster");
-    HttpResponse<String> r = instance(0).post("/api/v1/workflows", "application/yaml", yaml);
-    assertEquals(201, r.statusCode(), r.body());
-  }
-
-  private static String startRun(ServiceProcess s) throws Exception {
-    String input = IncPipeline.input(ITEMS);
-    HttpResponse<String> r = s.post("/api/v1/workflows/cluster/runs", "application/json", input);
-    assertEquals(202, r.statusCode(), r.body());
-    Matcher m = RUN_ID.matcher(r.body());
-    assertTrue(m.find(), r.body());
-    return m.group(1);
-  }
-
-  private static JsonNode runView(ServiceProcess s, String runId) throws Exception {
-    return JSON.readTree(s.get("/api/v1/runs/" + runId).body());
-  }
-
-  private static void awaitFinished(ServiceProcess s, String runId, Duration timeout)
-      throws Exception {
-    long deadline = System.currentTimeMillis() + timeout.toMillis();
-    while (System.currentTimeMillis() < deadline) {
-      if (!"running".equals(runView(s, runId).path("status").asText())) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("run " + runId + " did not finish in " + timeout);
-  }
-
-  // --- what the database holds ------------------------------------------------------------------
-
-  private String status(String runId) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
-        PreparedStatement ps = c.prepareStatement("SELECT status FROM run WHERE id = ?")) {
-      ps.setString(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : "missing";
-      }
-    }
-  }
-
-  private void assertExactlyOneSuccessPerItem(String runId) throws Exception {
-    for (String step : List.of("a", "b", "total")) {
-      int expected = step.equals("total") ? 1 : ITEMS;
-      assertEquals(
-          expected,
-          scalar(
-              "SELECT COUNT(*) FROM execution WHERE run_id = ? AND step_id = '"
-                  + step
-                  + "' AND status = 'succeeded'",
-              runId),
-          "one success per item of " + step);
-      assertEquals(
-          expected,
-          scalar(
-              "SELECT COUNT(DISTINCT item_key) FROM execution WHERE run_id = ? AND step_id = '"
-                  + step
-                  + "' AND status = 'succeeded'",
-              runId),
-          "no item of " + step + " succeeded twice");
-    }
-  }
-
-  /** b's output of item i is i + 2 (inc twice), and the total counted every item. */
-  private void assertOutputsAreThoseOfInc(String runId) throws Exception {
-    Map<String, String> outputs = outputs(runId);
-    for (int i = 0; i < ITEMS; i++) {
-      assertEquals("{\"n\":" + (i + 2) + "}", outputs.get("b/" + i), "output of b, item " + i);
-    }
-    assertEquals("{\"n\":" + (ITEMS + 1) + "}", outputs.get("total/0"));
-  }
-
-  private Map<String, String> outputs(String runId) throws Exception {
-    Map<String, String> out = new HashMap<>();
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT e.step_id, e.item_key, p.bytes FROM execution e JOIN payload p"
-                    + " ON p.digest = e.output_digest WHERE e.run_id = ? AND e.status ="
-                    + " 'succeeded'")) {
-      ps.setString(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.put(
-              rs.getString(1) + "/" + rs.getString(2),
-              new String(rs.getBytes(3), java.nio.charset.StandardCharsets.UTF_8));
-        }
-      }
-    }
-    return out;
-  }
-
-  private int scalar(String sql, String runId) throws Exception {
-    try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
   }
 }

@@ -94,6 +94,39 @@ class ClusterTest {
   }
 
   @Test
+  void failuresInSeveralPartitionsFailTheRunByNameAndARedriveCompletesIt() throws SQLException {
+    String failIf = Api.register("fail-if", Api.testModule("fail-if"));
+    String inc = Api.register("inc", Api.testModule("inc"));
+    String wf = workflow(failIf, inc, ", fail: \"${{ 'fail' in item }}\"");
+    // In partitions 1, 6 and 11 (100 items each in the test profile).
+    String run = Api.start(wf, Api.numberedItems(1050, java.util.Set.of(5, 512, 1049)));
+
+    JsonPath failed = Api.awaitFinished(run, Duration.ofSeconds(120));
+    assertEquals("failed", failed.getString("status"));
+    assertTrue(
+        failed.getString("error.message").contains("3 item(s) failed in step(s) a"),
+        failed.getString("error.message"));
+    assertEquals(1047, failed.getInt("progress.a.succeeded"));
+    assertEquals(3, failed.getInt("progress.a.failed"));
+    assertEquals(1047, failed.getInt("progress.b.succeeded"));
+    assertEquals(3, failed.getInt("progress.b.skipped"), "b of a failed item never ran");
+    assertEquals(0, failed.getInt("progress.total.succeeded"), "the fan-in never saw part of b");
+    assertEquals(
+        "failed", Api.item(run, "a", "512").getString("status"), "the failed items, by key");
+
+    given()
+        .contentType("application/json")
+        .body("{\"items\": \"failed\", \"functions\": {\"work\": \"" + inc + "\"}}")
+        .post("/api/v1/runs/" + run + "/redrive")
+        .then()
+        .statusCode(202);
+    JsonPath done = Api.awaitFinished(run, Duration.ofSeconds(120));
+    assertEquals("succeeded", done.getString("status"));
+    assertEquals(1051, done.getInt("output"), "the fan-in counted every item once redriven");
+    assertExactlyOneSuccessPerItem(run, Map.of("a", 1050, "b", 1050, "total", 1));
+  }
+
+  @Test
   void aStepThatFollowsAPartitionedStepButAlsoReadsAWholeStepRunsAfterThePartitions()
       throws SQLException {
     String inc = Api.register("inc", Api.testModule("inc"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taproot.support.IncPipeline;
+import dev.taproot.support.IncRuns;
 import dev.taproot.support.ServiceProcess;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -16,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -96,43 +96,17 @@ class CrashRecoveryIT {
     second.destroy();
     second.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
 
-    try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, "")) {
-      assertEquals(
-          0,
-          scalar(
-              c,
-              "SELECT COUNT(*) FROM execution WHERE run_id = '"
-                  + runId
-                  + "' AND error_code = 'CANCELLED'"),
-          "an attempt interrupted by the stop is no outcome: it is not recorded");
-      for (String step : List.of("a", "b", "total")) {
-        int expected = step.equals("total") ? 1 : ITEMS;
-        assertEquals(
-            expected,
-            scalar(
-                c,
-                "SELECT COUNT(*) FROM execution WHERE run_id = '"
-                    + runId
-                    + "' AND step_id = '"
-                    + step
-                    + "' AND status = 'succeeded'"),
-            "one success per item of " + step);
-        assertEquals(
-            0,
-            scalar(
-                c,
-                "SELECT COUNT(*) FROM (SELECT item_key FROM execution WHERE run_id = '"
-                    + runId
-                    + "' AND step_id = '"
-                    + step
-                    + "' AND status = 'succeeded' GROUP BY item_key HAVING COUNT(*) > 1) d"),
-            "no item of " + step + " succeeded twice");
-      }
-      Map<String, String> crashed = outputs(c, runId);
-      Map<String, String> clean = outputs(c, reference);
-      assertEquals(2 * ITEMS + 1, clean.size());
-      assertEquals(clean, crashed, "outputs after the crash equal those of an uninterrupted run");
-    }
+    IncRuns runs = new IncRuns(jdbcUrl, jdbcUser, "crash", ITEMS);
+    assertEquals(
+        0,
+        runs.scalar(
+            "SELECT COUNT(*) FROM execution WHERE run_id = ? AND error_code = 'CANCELLED'", runId),
+        "an attempt interrupted by the stop is no outcome: it is not recorded");
+    runs.assertExactlyOneSuccessPerItem(runId);
+    Map<String, String> crashed = runs.outputs(runId);
+    Map<String, String> clean = runs.outputs(reference);
+    assertEquals(2 * ITEMS + 1, clean.size());
+    assertEquals(clean, crashed, "outputs after the crash equal those of an uninterrupted run");
   }
 
   /**
@@ -196,25 +170,21 @@ class CrashRecoveryIT {
     await(runId, Duration.ofSeconds(180));
     assertEquals("succeeded", status(runId), "the restarted service finished the redrive");
     service.stop(); // the H2 file is one process's
-    try (Connection c = DriverManager.getConnection(jdbcUrl, jdbcUser, "")) {
-      assertEquals(
-          ITEMS,
-          scalar(
-              c,
-              "SELECT COUNT(*) FROM execution WHERE run_id = '"
-                  + runId
-                  + "' AND step_id = 'b' AND status = 'succeeded'"),
-          "every item, the redriven ones included, went through b once");
-      assertEquals(
-          ITEMS / 10,
-          scalar(
-              c,
-              "SELECT COUNT(*) FROM execution WHERE run_id = '"
-                  + runId
-                  + "' AND step_id = 'check' AND status = 'succeeded' AND attempt > 1"
-                  + " AND function_ref = 'echo@1'"),
-          "each failed item ran again with the function the redrive chose");
-    }
+    IncRuns runs = new IncRuns(jdbcUrl, jdbcUser, "redrive", ITEMS);
+    assertEquals(
+        ITEMS,
+        runs.scalar(
+            "SELECT COUNT(*) FROM execution WHERE run_id = ? AND step_id = 'b'"
+                + " AND status = 'succeeded'",
+            runId),
+        "every item, the redriven ones included, went through b once");
+    assertEquals(
+        ITEMS / 10,
+        runs.scalar(
+            "SELECT COUNT(*) FROM execution WHERE run_id = ? AND step_id = 'check'"
+                + " AND status = 'succeeded' AND attempt > 1 AND function_ref = 'echo@1'",
+            runId),
+        "each failed item ran again with the function the redrive chose");
   }
 
   /** A fresh H2 file, or the PostgreSQL of -Dtaproot.it.jdbc-url with its schema emptied. */
@@ -302,28 +272,5 @@ class CrashRecoveryIT {
       Thread.sleep(200);
     }
     throw new AssertionError("run " + runId + " did not finish in " + timeout);
-  }
-
-  private static Map<String, String> outputs(Connection c, String runId) throws Exception {
-    Map<String, String> out = new HashMap<>();
-    try (Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT step_id, item_key, output_digest FROM execution WHERE run_id = '"
-                    + runId
-                    + "' AND status = 'succeeded'")) {
-      while (rs.next()) {
-        out.put(rs.getString(1) + "/" + rs.getString(2), rs.getString(3));
-      }
-    }
-    return out;
-  }
-
-  private static int scalar(Connection c, String sql) throws Exception {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getInt(1);
-    }
   }
 }

@@ -148,6 +148,16 @@ public final class ServiceProcess {
     }
   }
 
+  /** A counter or gauge of {@code /q/metrics}, without labels (the first series when labelled). */
+  public long metric(String name) throws IOException, InterruptedException {
+    for (String line : get("/q/metrics").body().split("\n")) {
+      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError(name + " is not among the metrics of the instance on " + port);
+  }
+
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }
@@ -189,6 +199,19 @@ public final class ServiceProcess {
     }
     Files.createFile(copy.resolve(".reaugmented"));
     return copy;
+  }
+
+  /**
+   * The PostgreSQL database of the integration profile ({@code -Dtaproot.it.jdbc-url}), for a test
+   * that needs several processes on one database or a database it can stop.
+   */
+  public static String integrationPostgres(String test) {
+    String url = System.getProperty("taproot.it.jdbc-url");
+    if (url == null || !url.startsWith("jdbc:postgresql:")) {
+      throw new AssertionError(
+          test + " needs -Dtaproot.it.jdbc-url=jdbc:postgresql://… (the integration profile)");
+    }
+    return url;
   }
 
   /** Empties the PostgreSQL database, so that the service migrates it from scratch. */
