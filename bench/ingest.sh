@@ -45,6 +45,8 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("",0)); print(s.get
 ARGS=(-Xmx$HEAP -Dquarkus.http.port=$PORT -Dtaproot.bundled.enabled=false
   -Dtaproot.runs.max-ndjson-size=4G -Dquarkus.otel.traces.enabled=false)
 if [[ "$DB" == postgresql ]]; then
+  psql -q -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHERE datname = 'taproot_hostile'" | grep -q 1 \
+    || psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE taproot_hostile"
   psql -q -h 127.0.0.1 -U postgres -d taproot_hostile -c "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public"
   APP=target/bench-pg/quarkus-app
   ARGS+=(-Dquarkus.datasource.jdbc.url=$PG_URL -Dquarkus.datasource.username=postgres -Dquarkus.datasource.password=)

@@ -11,7 +11,7 @@ import dev.taproot.lineage.LineageService;
 import dev.taproot.lineage.OriginSearch;
 import dev.taproot.lineage.ValueAssertion;
 import dev.taproot.replay.ReplayService;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -65,6 +65,10 @@ public class TraceBackResource {
   @APIResponse(responseCode = "200", description = "Nodes and edges")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  // One connection for the whole walk, enlisted in this transaction: each query of a walk used to
+  // take its own from the pool, so a burst of trace-back calls over deep lineage could hold the
+  // pool and keep the checkpoint writer waiting.
+  @Transactional
   public LineageGraph lineage(
       @PathParam("id") String id,
       @PathParam("step") String step,
@@ -109,6 +113,7 @@ public class TraceBackResource {
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "413", ref = "TooLarge")
   @APIResponse(responseCode = "422", ref = "Unprocessable")
+  @Transactional // one connection for the walk, as for lineage
   public OriginSearch.Answer origin(
       @PathParam("id") String id,
       @PathParam("step") String step,
@@ -205,8 +210,9 @@ public class TraceBackResource {
         "send {\"assert\": \"<CEL over value>\"} or {\"schema\": {…}}, or no body to use the step's contract.input");
   }
 
+  /** In the request's transaction when it has one (lineage, origin), else in a short one. */
   private StoredRun run(String id) {
-    return QuarkusTransaction.requiringNew().call(() -> loader.run(id));
+    return loader.run(id);
   }
 
   private static boolean flag(String name, String value, boolean dflt) {

@@ -205,6 +205,45 @@ class TraceBackTest {
   }
 
   @Test
+  void lineageAndOriginTakeOneConnectionEach() throws Exception {
+    String run = ordersRun();
+    // Connections taken from the pool by request threads (the writer, heartbeats and claims run on
+    // threads of their own).
+    java.util.concurrent.atomic.AtomicInteger taken =
+        new java.util.concurrent.atomic.AtomicInteger();
+    io.agroal.api.AgroalPoolInterceptor counter =
+        new io.agroal.api.AgroalPoolInterceptor() {
+          @Override
+          public void onConnectionAcquire(java.sql.Connection connection) {
+            if (Thread.currentThread().getName().startsWith("executor-thread")) {
+              taken.incrementAndGet();
+            }
+          }
+        };
+    // The service configures no pool interceptor (Agroal's getter even throws when none was set),
+    // so this one is alone and is removed after.
+    dataSource.setPoolInterceptors(java.util.List.of(counter));
+    try {
+      JsonPath graph =
+          given()
+              .get("/api/v1/runs/" + run + "/steps/validate/items/1041/lineage?direction=upstream")
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      assertTrue(
+          graph.getList("nodes") != null && graph.getList("nodes").size() >= 3,
+          "a walk of several steps: " + graph.prettify());
+      assertEquals(1, taken.getAndSet(0), "the upstream walk took one connection");
+      assertTrue(
+          origin(run, "validate", "1041", "{\"assert\": \"value.qty >= 1\"}").getBoolean("found"));
+      assertEquals(1, taken.get(), "the origin search took one connection");
+    } finally {
+      dataSource.setPoolInterceptors(java.util.List.of());
+    }
+  }
+
+  @Test
   void originFindsTheParseStepThatCorruptedTheRecordAndReplayAndRedriveFixIt() throws Exception {
     String run = ordersRun();
 
