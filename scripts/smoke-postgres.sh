@@ -58,7 +58,9 @@ ROWS=$(psql -tA -h 127.0.0.1 -U postgres -d "$DB" -c "SELECT COUNT(*) FROM execu
 [ "$ROWS" -ge 8999 ] || fail "expected at least 8999 checkpoints in PostgreSQL, found $ROWS"
 # the web UI serves the same run from PostgreSQL: its page, and the failed items of validate
 UI="http://127.0.0.1:$PORT/ui/runs/$RUN_ID"
-curl -sf "$UI" | grep -q 'id="run-status">failed<' || fail "the web UI's run page does not show the run failed"
+PAGE=$(curl -s -w "\n[http %{http_code}]" "$UI")
+echo "$PAGE" | grep -q 'id="run-status">failed<' \
+  || fail "the web UI's run page does not show the run failed: $(echo "$PAGE" | grep -E 'run-status|\[http' | head -3)"
 curl -sf "$UI/steps/validate/items?status=failed" | grep -q "/steps/validate/items/1041\"" \
   || fail "the web UI does not list item 1041 among validate's failed items"
 echo "[smoke] PASSED: run $RUN_ID ended failed at validate item 1041 as planted; $ROWS checkpoints in PostgreSQL"
