@@ -1,11 +1,12 @@
 package dev.taproot.definition;
 
+import dev.taproot.error.VersionRace;
 import dev.taproot.function.FunctionNames;
 import dev.taproot.function.FunctionRefs;
 import dev.taproot.function.FunctionVersionEntity;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -26,37 +27,56 @@ public class WorkflowCatalog {
    *
    * @throws InvalidDefinitionException with every error found, each with its YAML line and path
    */
-  @Transactional
   public Submitted submit(String yaml) {
-    ParsedDefinition result = DefinitionParser.parse(yaml, WorkflowCatalog::resolve);
+    ParsedDefinition result =
+        QuarkusTransaction.joiningExisting()
+            .call(() -> DefinitionParser.parse(yaml, WorkflowCatalog::resolve));
+    return store(result);
+  }
+
+  /**
+   * The next version, in a transaction of its own (again if another submission took it first);
+   * cached only once committed, so the cache never holds a version the database does not.
+   */
+  private Submitted store(ParsedDefinition result) {
     WorkflowDefinition def = result.definition();
-    WorkflowVersionEntity entity = new WorkflowVersionEntity();
-    entity.name = def.name();
-    entity.version = WorkflowVersionEntity.latest(def.name()).map(v -> v.version + 1).orElse(1);
-    entity.description = def.description();
-    entity.yaml = result.pinnedYaml();
-    entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-    entity.persist();
-    parsed.put(key(entity.name, entity.version), def);
+    Submitted stored =
+        VersionRace.store(
+            "the submission of workflow " + def.name(),
+            () -> {
+              WorkflowVersionEntity entity = new WorkflowVersionEntity();
+              entity.name = def.name();
+              entity.version =
+                  WorkflowVersionEntity.latest(def.name()).map(v -> v.version + 1).orElse(1);
+              entity.description = def.description();
+              entity.yaml = result.pinnedYaml();
+              entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+              entity.persist();
+              return new Submitted(entity.name, entity.version);
+            });
+    parsed.put(key(stored.name(), stored.version()), def);
     Log.infof(
         "workflow %s version %d stored (%d steps)",
-        entity.name, entity.version, def.steps().size());
-    return new Submitted(entity.name, entity.version);
+        stored.name(), stored.version(), def.steps().size());
+    return stored;
   }
 
   /**
    * Stores the definition unless the latest version of its workflow already says the same (refs
    * pinned the same way), so bundled workflows do not gain a version at every start.
    */
-  @Transactional
   public Submitted submitIfChanged(String yaml) {
-    ParsedDefinition result = DefinitionParser.parse(yaml, WorkflowCatalog::resolve);
-    Optional<WorkflowVersionEntity> latest =
-        WorkflowVersionEntity.latest(result.definition().name());
-    if (latest.isPresent() && latest.get().yaml.equals(result.pinnedYaml())) {
-      return new Submitted(latest.get().name, latest.get().version);
-    }
-    return submit(yaml);
+    ParsedDefinition result =
+        QuarkusTransaction.joiningExisting()
+            .call(() -> DefinitionParser.parse(yaml, WorkflowCatalog::resolve));
+    Optional<Submitted> same =
+        QuarkusTransaction.joiningExisting()
+            .call(
+                () ->
+                    WorkflowVersionEntity.latest(result.definition().name())
+                        .filter(latest -> latest.yaml.equals(result.pinnedYaml()))
+                        .map(latest -> new Submitted(latest.name, latest.version)));
+    return same.orElseGet(() -> store(result));
   }
 
   /** The function behind a ref, resolved against the registry at submit time. */

@@ -1,12 +1,12 @@
 package dev.taproot.function;
 
 import dev.taproot.config.TaprootConfig;
+import dev.taproot.error.VersionRace;
 import dev.taproot.function.runtime.InvalidModuleException;
 import dev.taproot.function.runtime.ModuleInfo;
 import dev.taproot.function.runtime.WasmRuntime;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -26,7 +26,10 @@ public class FunctionRegistry {
   /** What a registration produced; {@code created} is false when the same bytes were known. */
   public record Registration(FunctionVersionEntity version, long size, boolean created) {}
 
-  @Transactional
+  /**
+   * Validates and compiles the module, then stores it as the next version of {@code name} (in a
+   * transaction of its own, again if a registration of the same name took that version first).
+   */
   public Registration register(String name, String abiName, byte[] module) {
     FunctionNames.check("function", name);
     Abi abi = Abi.parse(abiName);
@@ -45,6 +48,11 @@ public class FunctionRegistry {
       throw new InvalidFunctionModuleException(name, e.getMessage());
     }
     String digest = Digests.sha256(module);
+    return VersionRace.store(
+        "the registration of function " + name, () -> store(name, abi, module, digest, info));
+  }
+
+  private Registration store(String name, Abi abi, byte[] module, String digest, ModuleInfo info) {
     Optional<FunctionVersionEntity> same =
         FunctionVersionEntity.find("name = ?1 and digest = ?2 and abi = ?3", name, digest, abi.id())
             .firstResultOptional();
