@@ -220,6 +220,7 @@ public class CheckpointWriter {
         dones.add(((Done) o).lease());
       }
     }
+    int handedIn = executions.size();
     List<AttemptConflictException> conflicts = new ArrayList<>();
     List<ExecutionRecord> committedAlone = new ArrayList<>();
     Set<Lease> lost = new java.util.HashSet<>();
@@ -277,7 +278,7 @@ public class CheckpointWriter {
     }
     notifyListeners(
         new Notice(committedAlone, written.applied(), conflicts, superseded, written.done(), lost));
-    backlog.release((int) batch.stream().filter(ExecutionRecord.class::isInstance).count());
+    backlog.release(handedIn);
     done.addAndGet(batch.size());
   }
 

@@ -111,7 +111,7 @@ public class ClusterStore {
   /** Extends one lease; false when it is no longer this holder's (claimed, or its run changed). */
   public boolean renew(Lease lease, Duration length) {
     try (Connection c = dataSource.getConnection()) {
-      return extend(c, List.of(lease), length).isEmpty();
+      return extend(c, lease, length);
     } catch (SQLException e) {
       throw new StoreException("could not renew the lease of " + lease, e);
     }
@@ -312,28 +312,21 @@ public class ClusterStore {
     return lost;
   }
 
-  /** Extends each lease still held (the heartbeat); returns those that are not. */
-  private Set<Lease> extend(Connection c, Collection<Lease> leases, Duration length)
-      throws SQLException {
-    Set<Lease> lost = new HashSet<>();
+  /** Extends a lease still held (the heartbeat); false when it is not. */
+  private boolean extend(Connection c, Lease l, Duration length) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE run_unit SET lease_until = "
                 + dialect(c).nowPlusMillis
                 + " WHERE run_id = ? AND unit = ? AND generation = ? AND fence = ? AND owner = ?")) {
-      for (Lease l : leases.stream().sorted(LEASE_ORDER).toList()) {
-        ps.setLong(1, length.toMillis());
-        ps.setString(2, l.runId());
-        ps.setInt(3, l.unit());
-        ps.setInt(4, l.generation());
-        ps.setLong(5, l.fence());
-        ps.setString(6, l.owner());
-        if (ps.executeUpdate() == 0) {
-          lost.add(l);
-        }
-      }
+      ps.setLong(1, length.toMillis());
+      ps.setString(2, l.runId());
+      ps.setInt(3, l.unit());
+      ps.setInt(4, l.generation());
+      ps.setLong(5, l.fence());
+      ps.setString(6, l.owner());
+      return ps.executeUpdate() == 1;
     }
-    return lost;
   }
 
   private static final java.util.Comparator<Lease> LEASE_ORDER =

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taproot.support.Api;
+import dev.taproot.support.AtOnce;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
@@ -13,10 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,7 +50,7 @@ class ConcurrentRegistrationTest {
                     .put("/api/v1/functions/" + name));
       }
       Set<Integer> versions = new HashSet<>();
-      for (Response r : atOnce(calls)) {
+      for (Response r : AtOnce.run(calls)) {
         assertTrue(
             Set.of(200, 201, 409).contains(r.statusCode()),
             "a racing registration answered " + r.statusCode() + ": " + r.asString());
@@ -93,7 +90,7 @@ class ConcurrentRegistrationTest {
       }
       Set<Integer> versions = new HashSet<>();
       java.util.Map<Integer, Integer> stepsOf = new java.util.HashMap<>();
-      List<Response> answers = atOnce(calls);
+      List<Response> answers = AtOnce.run(calls);
       for (int i = 0; i < answers.size(); i++) {
         Response r = answers.get(i);
         assertTrue(
@@ -119,31 +116,6 @@ class ConcurrentRegistrationTest {
           latest,
           served.jsonPath().getInt("latestVersion"),
           "the latest answered is the one served");
-    }
-  }
-
-  /** Runs the calls as close to the same moment as threads allow; their answers, in order. */
-  private static List<Response> atOnce(List<Callable<Response>> calls) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<Response>> answers = new ArrayList<>();
-      for (Callable<Response> call : calls) {
-        answers.add(
-            pool.submit(
-                () -> {
-                  go.await();
-                  return call.call();
-                }));
-      }
-      go.countDown();
-      List<Response> out = new ArrayList<>();
-      for (Future<Response> f : answers) {
-        out.add(f.get());
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
     }
   }
 }

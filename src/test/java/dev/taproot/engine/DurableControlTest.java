@@ -6,17 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taproot.support.Api;
+import dev.taproot.support.AtOnce;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -171,7 +166,7 @@ class DurableControlTest {
                 java.util.stream.Collectors.joining(
                     ",", "{\"from\": \"check\", \"items\": [", "]}"));
     List<Integer> statuses =
-        atOnce(List.of(() -> redrive(run, everyItem), () -> redrive(run, everyItem)));
+        AtOnce.run(List.of(() -> redrive(run, everyItem), () -> redrive(run, everyItem)));
     statuses.sort(Integer::compare);
     assertEquals(List.of(202, 409), statuses);
     assertEquals("failed", Api.awaitFinished(run, Duration.ofSeconds(120)).getString("status"));
@@ -184,7 +179,7 @@ class DurableControlTest {
     for (int round = 0; round < 3; round++) {
       String run = finishedFailedRun();
       List<Integer> statuses =
-          atOnce(
+          AtOnce.run(
               List.of(
                   () -> redrive(run, "{\"items\": \"failed\"}"),
                   () -> given().post("/api/v1/runs/" + run + "/cancel").statusCode()));
@@ -223,30 +218,5 @@ class DurableControlTest {
         .body(body)
         .post("/api/v1/runs/" + run + "/redrive")
         .statusCode();
-  }
-
-  /** Runs the calls as close to the same moment as two threads allow; their answers, in order. */
-  private static List<Integer> atOnce(List<Callable<Integer>> calls) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-    try {
-      CountDownLatch go = new CountDownLatch(1);
-      List<Future<Integer>> futures = new ArrayList<>();
-      for (Callable<Integer> call : calls) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  go.await();
-                  return call.call();
-                }));
-      }
-      go.countDown();
-      List<Integer> out = new ArrayList<>();
-      for (Future<Integer> f : futures) {
-        out.add(f.get());
-      }
-      return out;
-    } finally {
-      pool.shutdownNow();
-    }
   }
 }
