@@ -45,8 +45,15 @@ public class FunctionResource {
   public record Registered(
       String name, int version, String digest, String abi, List<String> exports, long size) {}
 
+  /** {@code bundled}: added at start-up from the examples shipped in the jar, not by a user. */
   public record VersionView(
-      int version, String digest, String abi, List<String> exports, long size, Instant createdAt) {}
+      int version,
+      String digest,
+      String abi,
+      List<String> exports,
+      long size,
+      Instant createdAt,
+      boolean bundled) {}
 
   public record FunctionView(String name, int latestVersion, List<VersionView> versions) {}
 
@@ -145,7 +152,8 @@ public class FunctionResource {
                         v.abi,
                         exports(v),
                         registry.moduleSize(v.digest),
-                        v.createdAt))
+                        v.createdAt,
+                        v.bundled))
             .toList();
     return new FunctionView(name, versions.get(versions.size() - 1).version(), versions);
   }

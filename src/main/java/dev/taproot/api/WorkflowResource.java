@@ -42,13 +42,19 @@ public class WorkflowResource {
 
   public record Submitted(String name, int version) {}
 
+  /** {@code bundled}: added at start-up from the examples shipped in the jar, not by a user. */
   public record VersionView(
-      String name, int version, String description, Instant createdAt, String yaml) {}
+      String name,
+      int version,
+      String description,
+      Instant createdAt,
+      String yaml,
+      boolean bundled) {}
 
   public record WorkflowView(
       String name, int latestVersion, String description, List<VersionSummary> versions) {}
 
-  public record VersionSummary(int version, Instant createdAt) {}
+  public record VersionSummary(int version, Instant createdAt, boolean bundled) {}
 
   @POST
   @Operation(
@@ -151,7 +157,8 @@ public class WorkflowResource {
     if (headers.getAcceptableMediaTypes().stream().anyMatch(m -> m.getSubtype().contains("yaml"))) {
       return Response.ok(v.yaml, "application/yaml").build();
     }
-    return Response.ok(new VersionView(v.name, v.version, v.description, v.createdAt, v.yaml))
+    return Response.ok(
+            new VersionView(v.name, v.version, v.description, v.createdAt, v.yaml, v.bundled))
         .build();
   }
 
@@ -214,7 +221,7 @@ public class WorkflowResource {
         name,
         latest.version,
         latest.description,
-        versions.stream().map(v -> new VersionSummary(v.version, v.createdAt)).toList());
+        versions.stream().map(v -> new VersionSummary(v.version, v.createdAt, v.bundled)).toList());
   }
 
   private static int parseVersion(String version) {

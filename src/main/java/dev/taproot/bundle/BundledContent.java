@@ -2,6 +2,7 @@ package dev.taproot.bundle;
 
 import dev.taproot.config.TaprootConfig;
 import dev.taproot.definition.WorkflowCatalog;
+import dev.taproot.function.Digests;
 import dev.taproot.function.FunctionRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -13,9 +14,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Registers the example functions and workflows shipped in the jar, so the embedded default can run
@@ -43,6 +48,10 @@ public class BundledContent {
     }
   }
 
+  /**
+   * Adds the shipped functions and workflows whose names hold nothing a user registered; the rest
+   * are left out with a warning, so a user's {@code orders} is never covered by the example.
+   */
   public void registerAll() {
     List<String> modules =
         index("functions/index.txt").stream()
@@ -50,17 +59,32 @@ public class BundledContent {
                 Comparator.comparing((String f) -> group(f, 1))
                     .thenComparingInt(f -> Integer.parseInt(group(f, 2))))
             .toList();
+    Map<String, byte[]> bytes = new LinkedHashMap<>();
+    modules.forEach(file -> bytes.put(file, read("functions/" + file)));
+    Map<String, Set<String>> shipped =
+        modules.stream()
+            .collect(
+                Collectors.groupingBy(
+                    f -> group(f, 1),
+                    Collectors.mapping(f -> Digests.sha256(bytes.get(f)), Collectors.toSet())));
+    long functionsAdded = 0;
     for (String file : modules) {
+      String name = group(file, 1);
       String abi = group(file, 3) == null ? "wasi" : group(file, 3);
-      functions.register(group(file, 1), abi, read("functions/" + file));
+      functionsAdded +=
+          functions.registerBundled(name, abi, bytes.get(file), shipped.get(name)).isPresent()
+              ? 1
+              : 0;
     }
-    for (String file : index("workflows/index.txt")) {
+    List<String> files = index("workflows/index.txt");
+    long workflowsAdded = 0;
+    for (String file : files) {
       String yaml = new String(read("workflows/" + file), StandardCharsets.UTF_8);
-      workflows.submitIfChanged(yaml);
+      workflowsAdded += workflows.submitBundled(yaml).isPresent() ? 1 : 0;
     }
     Log.infof(
-        "bundled content: %d functions, %d workflows",
-        modules.size(), index("workflows/index.txt").size());
+        "bundled content: %d of %d function modules, %d of %d workflows in place",
+        functionsAdded, modules.size(), workflowsAdded, files.size());
   }
 
   private static String group(String file, int group) {

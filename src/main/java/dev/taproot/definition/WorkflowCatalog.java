@@ -39,44 +39,81 @@ public class WorkflowCatalog {
    * cached only once committed, so the cache never holds a version the database does not.
    */
   private Submitted store(ParsedDefinition result) {
-    WorkflowDefinition def = result.definition();
     Submitted stored =
         VersionRace.store(
-            "the submission of workflow " + def.name(),
-            () -> {
-              WorkflowVersionEntity entity = new WorkflowVersionEntity();
-              entity.name = def.name();
-              entity.version =
-                  WorkflowVersionEntity.latest(def.name()).map(v -> v.version + 1).orElse(1);
-              entity.description = def.description();
-              entity.yaml = result.pinnedYaml();
-              entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-              entity.persist();
-              return new Submitted(entity.name, entity.version);
-            });
-    parsed.put(key(stored.name(), stored.version()), def);
+            "the submission of workflow " + result.definition().name(),
+            () -> insert(result, false));
     Log.infof(
         "workflow %s version %d stored (%d steps)",
-        stored.name(), stored.version(), def.steps().size());
+        stored.name(), stored.version(), result.definition().steps().size());
+    return cached(stored, result.definition());
+  }
+
+  private Submitted cached(Submitted stored, WorkflowDefinition def) {
+    parsed.put(key(stored.name(), stored.version()), def);
     return stored;
   }
 
+  private static Submitted insert(ParsedDefinition result, boolean bundled) {
+    WorkflowDefinition def = result.definition();
+    WorkflowVersionEntity entity = new WorkflowVersionEntity();
+    entity.name = def.name();
+    entity.version = WorkflowVersionEntity.latest(def.name()).map(v -> v.version + 1).orElse(1);
+    entity.description = def.description();
+    entity.yaml = result.pinnedYaml();
+    entity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+    entity.bundled = bundled;
+    entity.persist();
+    return new Submitted(entity.name, entity.version);
+  }
+
   /**
-   * Stores the definition unless the latest version of its workflow already says the same (refs
-   * pinned the same way), so bundled workflows do not gain a version at every start.
+   * Stores a workflow shipped in the jar when its name holds only bundled versions and the latest
+   * says something else, and only when every function it would run is bundled too: a bundled
+   * example never goes on top of a user's workflow, nor runs a user's function.
+   *
+   * @return the stored version, the latest when it already says the same; empty when left out
    */
-  public Submitted submitIfChanged(String yaml) {
+  public Optional<Submitted> submitBundled(String yaml) {
     ParsedDefinition result =
         QuarkusTransaction.joiningExisting()
             .call(() -> DefinitionParser.parse(yaml, WorkflowCatalog::resolve));
-    Optional<Submitted> same =
+    WorkflowDefinition def = result.definition();
+    List<String> usersFunctions =
         QuarkusTransaction.joiningExisting()
             .call(
                 () ->
-                    WorkflowVersionEntity.latest(result.definition().name())
-                        .filter(latest -> latest.yaml.equals(result.pinnedYaml()))
-                        .map(latest -> new Submitted(latest.name, latest.version)));
-    return same.orElseGet(() -> store(result));
+                    def.functions().values().stream()
+                        .map(FunctionAlias::resolved)
+                        .filter(f -> !FunctionVersionEntity.isBundled(f.name(), f.version()))
+                        .map(f -> f.name() + "@" + f.version())
+                        .toList());
+    if (!usersFunctions.isEmpty()) {
+      Log.warnf(
+          "bundled workflow %s left out: it would run %s, registered by a user",
+          def.name(), String.join(", ", usersFunctions));
+      return Optional.empty();
+    }
+    Optional<Submitted> stored =
+        VersionRace.store(
+            "the submission of bundled workflow " + def.name(),
+            () -> {
+              String pinned = result.pinnedYaml();
+              if (WorkflowVersionEntity.hasUserVersion(def.name(), pinned)) {
+                return Optional.empty();
+              }
+              WorkflowVersionEntity.markBundled(def.name(), pinned);
+              return Optional.of(
+                  WorkflowVersionEntity.latest(def.name())
+                      .filter(latest -> latest.yaml.equals(pinned))
+                      .map(latest -> new Submitted(latest.name, latest.version))
+                      .orElseGet(() -> insert(result, true)));
+            });
+    if (stored.isEmpty()) {
+      Log.warnf(
+          "bundled workflow %s left out: the name holds versions a user submitted", def.name());
+    }
+    return stored.map(s -> cached(s, def));
   }
 
   /** The function behind a ref, resolved against the registry at submit time. */

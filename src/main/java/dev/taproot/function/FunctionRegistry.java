@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Validates modules, stores them content-addressed and numbers their versions per name. */
 @ApplicationScoped
@@ -31,8 +32,45 @@ public class FunctionRegistry {
    * transaction of its own, again if a registration of the same name took that version first).
    */
   public Registration register(String name, String abiName, byte[] module) {
+    Checked m = check(name, abiName, module);
+    return VersionRace.store(
+        "the registration of function " + name, () -> store(name, module, m, false));
+  }
+
+  /**
+   * Registers a module shipped in the jar, unless a user registered a version of {@code name}: a
+   * bundled example never goes on top of a user's function.
+   *
+   * @param shipped the digests of every module the jar ships under {@code name}
+   * @return empty when the name holds a user's version and nothing was stored
+   */
+  public Optional<Registration> registerBundled(
+      String name, String abiName, byte[] module, Set<String> shipped) {
+    Checked m = check(name, abiName, module);
+    return VersionRace.store(
+        "the registration of bundled function " + name,
+        () -> {
+          FunctionVersionEntity.markBundled(name, shipped);
+          if (FunctionVersionEntity.hasUserVersion(name)) {
+            Log.warnf(
+                "bundled function %s left out: the name holds versions a user registered", name);
+            return Optional.empty();
+          }
+          return Optional.of(store(name, module, m, true));
+        });
+  }
+
+  /** A module that passed {@link #check}. */
+  private record Checked(Abi abi, ModuleInfo info, String digest) {}
+
+  /** Checks the name and the module, before any transaction is open. */
+  private Checked check(String name, String abiName, byte[] module) {
     FunctionNames.check("function", name);
     Abi abi = Abi.parse(abiName);
+    return new Checked(abi, inspect(name, abi, module), Digests.sha256(module));
+  }
+
+  private ModuleInfo inspect(String name, Abi abi, byte[] module) {
     long max = config.functions().maxModuleSize().asLongValue();
     if (module.length > max) {
       throw new ModuleTooLargeException(name, module.length, max);
@@ -41,18 +79,17 @@ public class FunctionRegistry {
       throw new InvalidFunctionModuleException(
           name, "the request body is empty: send the module bytes as application/wasm");
     }
-    ModuleInfo info;
     try {
-      info = runtime.inspect(module, abi);
+      return runtime.inspect(module, abi);
     } catch (InvalidModuleException e) {
       throw new InvalidFunctionModuleException(name, e.getMessage());
     }
-    String digest = Digests.sha256(module);
-    return VersionRace.store(
-        "the registration of function " + name, () -> store(name, abi, module, digest, info));
   }
 
-  private Registration store(String name, Abi abi, byte[] module, String digest, ModuleInfo info) {
+  private Registration store(String name, byte[] module, Checked m, boolean bundled) {
+    Abi abi = m.abi();
+    String digest = m.digest();
+    ModuleInfo info = m.info();
     Optional<FunctionVersionEntity> same =
         FunctionVersionEntity.find("name = ?1 and digest = ?2 and abi = ?3", name, digest, abi.id())
             .firstResultOptional();
@@ -75,6 +112,7 @@ public class FunctionRegistry {
     version.abi = abi.id();
     version.exports = String.join(",", info.exports());
     version.createdAt = now;
+    version.bundled = bundled;
     version.persist();
     Log.infof("registered function %s (%s, %d bytes)", version.ref(), digest, module.length);
     return new Registration(version, module.length, true);

@@ -97,6 +97,32 @@ public final class GuestText {
     return out.toString();
   }
 
+  /**
+   * What a log line shows: {@link #readable}, with control characters other than newline and tab
+   * (NUL, ESC, DEL, C1) as {@code \xNN} too, so a guest's stderr can neither hide text behind a
+   * terminal escape sequence nor make a log file binary.
+   */
+  public static String printable(String text) {
+    String readable = readable(text);
+    if (readable == null) {
+      return null;
+    }
+    StringBuilder out = null;
+    for (int i = 0; i < readable.length(); i++) {
+      char c = readable.charAt(i);
+      boolean control = Character.isISOControl(c) && c != '\n' && c != '\t';
+      if (control && out == null) {
+        out = new StringBuilder(readable.length() + 16).append(readable, 0, i);
+      }
+      if (control) {
+        out.append("\\x").append(HexFormat.of().withUpperCase().toHexDigits((byte) c));
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? readable : out.toString();
+  }
+
   /** A low surrogate U+DC80–U+DCFF that is not the second half of a pair. */
   private static boolean escapedByte(String text, int i) {
     char c = text.charAt(i);

@@ -27,7 +27,7 @@ public final class ExecutionLog {
       ENGINE.warnf(
           "failed with %s: %s (checkpoint: /api/v1/runs/%s/steps/%s/items/%s)",
           outcome.code(),
-          GuestText.readable(outcome.message()),
+          GuestText.printable(outcome.message()),
           row.runId(),
           row.item().step(),
           row.item().key());
@@ -36,7 +36,7 @@ public final class ExecutionLog {
     }
     String logs = row.guest().logs();
     if (logs != null && !logs.isEmpty() && GUEST.isDebugEnabled()) {
-      GUEST.debugf("stderr of %s: %s", row.function().ref(), GuestText.readable(logs.strip()));
+      GUEST.debugf("stderr of %s: %s", row.function().ref(), GuestText.printable(logs.strip()));
     }
   }
 }

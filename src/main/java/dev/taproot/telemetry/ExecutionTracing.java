@@ -157,7 +157,7 @@ public class ExecutionTracing {
           StatusCode.ERROR,
           outcome.code()
               + ": "
-              + (outcome.message() == null ? "" : GuestText.readable(outcome.message())));
+              + (outcome.message() == null ? "" : GuestText.printable(outcome.message())));
     }
     span.end(row.timing().finishedAt());
     return span.getSpanContext().getSpanId();

@@ -149,6 +149,11 @@ final class BenchService implements AutoCloseable {
     return JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + path)).GET().build()));
   }
 
+  /** Starts a run of {@code workflow} with {@code body}; returns its id. */
+  String startRun(String workflow, String type, String body) throws Exception {
+    return post("/api/v1/workflows/" + workflow + "/runs", type, body).get("runId").asText();
+  }
+
   /** Polls until the run is no longer running and returns its view. */
   JsonNode awaitRun(String runId) throws Exception {
     while (true) {

@@ -233,11 +233,7 @@ public final class EngineBench {
 
   /** Starts a run of the records, waits for it to succeed, returns its view. */
   private static JsonNode run(BenchService service, String ndjson) throws Exception {
-    String runId =
-        service
-            .post("/api/v1/workflows/bench/runs", "application/x-ndjson", ndjson)
-            .get("runId")
-            .asText();
+    String runId = service.startRun("bench", "application/x-ndjson", ndjson);
     JsonNode run = service.awaitRun(runId);
     if (!run.get("status").asText().equals("succeeded")) {
       throw new IllegalStateException("bench run ended " + run);

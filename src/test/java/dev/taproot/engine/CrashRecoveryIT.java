@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taproot.support.IncPipeline;
 import dev.taproot.support.IncRuns;
+import dev.taproot.support.ItDatabase;
 import dev.taproot.support.ServiceProcess;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -187,23 +187,12 @@ class CrashRecoveryIT {
         "each failed item ran again with the function the redrive chose");
   }
 
-  /** A fresh H2 file, or the PostgreSQL of -Dtaproot.it.jdbc-url with its schema emptied. */
   private void useDatabase() throws Exception {
-    dataDir = Files.createTempDirectory("taproot-crash");
-    String pg = System.getProperty("taproot.it.jdbc-url");
-    if (pg != null && !pg.isBlank()) {
-      jdbcUrl = pg;
-      jdbcUser = "postgres";
-      app = ServiceProcess.postgresApp();
-      ServiceProcess.resetPostgres(jdbcUrl, jdbcUser);
-    } else {
-      app = Path.of("target/quarkus-app");
-      jdbcUrl =
-          "jdbc:h2:file:"
-              + dataDir.resolve("db").toAbsolutePath()
-              + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
-      jdbcUser = "sa";
-    }
+    ItDatabase db = ItDatabase.fresh("taproot-crash");
+    dataDir = db.dir();
+    jdbcUrl = db.jdbcUrl();
+    jdbcUser = db.user();
+    app = db.app();
   }
 
   private Process start(String fault) throws IOException, InterruptedException {

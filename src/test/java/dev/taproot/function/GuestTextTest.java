@@ -32,6 +32,16 @@ class GuestTextTest {
   }
 
   @Test
+  void aLogLineShowsControlCharactersAsHexAndKeepsLinesAndTabs() {
+    byte[] stderr =
+        "bad\0\u00ff\u00fe\u001b[31mend\u007f\n\tnext".getBytes(StandardCharsets.ISO_8859_1);
+    assertEquals(
+        "bad\\x00\\xFF\\xFE\\x1B[31mend\\x7F\n\tnext",
+        GuestText.printable(GuestText.decode(stderr)));
+    assertEquals("plain text\n", GuestText.printable("plain text\n"));
+  }
+
+  @Test
   void invalidBytesAreNotRepairedAndReadAsHex() {
     byte[] bytes = {'a', (byte) 0xFF, 'b', (byte) 0xC3, 'c', (byte) 0xC0, (byte) 0xAF};
     String text = GuestText.decode(bytes);
