@@ -1,6 +1,7 @@
 package dev.taproot.definition;
 
 import dev.taproot.expression.Expression;
+import dev.taproot.expression.InvalidExpressionException;
 import dev.taproot.expression.Reference;
 import dev.taproot.expression.Template;
 import java.time.Duration;
@@ -107,11 +108,25 @@ final class StepReader {
             ? new TemplateReader(problems, stepSites)
                 .read(fields.get("input").value(), fields.get("input").path(), id, "input")
             : Template.ofString("${{ input }}");
-    ForEach forEach =
+    Expression forEachSource =
         fields.containsKey("forEach")
-            ? forEach(id, fields.get("forEach"), stepSites)
-            : ForEach.NONE;
+            ? soleExpression(
+                id, fields.get("forEach"), stepSites, "${{ steps.parse.output.orders }}")
+            : null;
+    Optional<ForEachFilter> filter =
+        Optional.ofNullable(forEachSource)
+            .flatMap(e -> ForEachFilter.of(e.source()))
+            .filter(StepReader::compiles);
+    ForEach forEach =
+        forEachSource == null
+            ? (fields.containsKey("forEach") ? null : ForEach.NONE)
+            : forEach(fields.get("forEach"), forEachSource, filter);
     Expression when = fields.containsKey("when") ? when(id, fields.get("when"), stepSites) : null;
+    if (forEach != null && filter.isPresent()) {
+      when =
+          Expression.compile(
+              filter.get().condition() + (when == null ? "" : " && (" + when.source() + ")"));
+    }
     Set<String> needs = fields.containsKey("needs") ? needs(id, fields.get("needs")) : Set.of();
     RetryPolicy retry =
         fields.containsKey("retry")
@@ -205,24 +220,62 @@ final class StepReader {
     return single.expression();
   }
 
-  private ForEach forEach(String id, YamlMaps.Entry entry, List<ExpressionSite> stepSites) {
-    Expression expression =
-        soleExpression(id, entry, stepSites, "${{ steps.parse.output.orders }}");
-    if (expression == null) {
-      return null;
+  /**
+   * Whether both halves of a split filter compile on their own: a split that text alone got wrong
+   * (a string the splitter misread) leaves the forEach as written.
+   */
+  private static boolean compiles(ForEachFilter filter) {
+    try {
+      Expression.compile(filter.list());
+      Expression.compile(filter.condition());
+      return true;
+    } catch (InvalidExpressionException e) {
+      return false;
     }
-    if (!expression.mayYieldList()) {
+  }
+
+  /**
+   * What the step runs over. A filtered list ({@code <list>.filter(v, p)}) runs over the list
+   * itself, so every element keeps its key and lineage; the filter joins {@code when}.
+   */
+  private ForEach forEach(
+      YamlMaps.Entry entry, Expression written, Optional<ForEachFilter> filter) {
+    if (!written.mayYieldList()) {
       problems.at(
           entry.value(),
           entry.path(),
-          "forEach must give a list, but this expression gives " + expression.resultType());
+          "forEach must give a list, but this expression gives " + written.resultType());
       return null;
     }
+    Expression expression = filter.isPresent() ? Expression.compile(filter.get().list()) : written;
     Optional<Reference> sole = expression.soleReference();
     if (sole.isPresent()
         && sole.get().kind() == Reference.Kind.STEP_ITEMS
         && sole.get().path().equals("steps." + sole.get().stepId() + ".items")) {
       return new ForEach.ItemWise(sole.get().stepId());
+    }
+    Optional<Reference> items =
+        written.references().stream()
+            .filter(r -> r.kind() == Reference.Kind.STEP_ITEMS)
+            .findFirst();
+    if (items.isPresent()) {
+      String plain = "steps." + items.get().stepId() + ".items";
+      problems.at(
+          entry.value(),
+          entry.path(),
+          "forEach over "
+              + plain
+              + " must be ${{ "
+              + plain
+              + " }} or ${{ "
+              + plain
+              + ".filter(i, …) }}, so that each item keeps the key (and lineage) it has in "
+              + items.get().stepId()
+              + "; a list built from those items (a nested forEach, keys like 17.3) is not"
+              + " supported: run over "
+              + plain
+              + " and shape each item with input: instead");
+      return null;
     }
     return new ForEach.OverList(expression);
   }

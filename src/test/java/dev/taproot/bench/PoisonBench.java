@@ -12,8 +12,11 @@ import java.util.stream.IntStream;
  * the {@code poison} module over the input items: every tenth item makes it write NUL, invalid
  * UTF-8 and ESC to stderr and {@code \u0000} in JSON to stdout, and exit 1 (the bytes that froze
  * the writer on PostgreSQL before they were stored faithfully); step {@code b} runs {@code inc} on
- * what {@code a} produced, so the poisoned items are skipped there. Rounds alternate clean and
- * poisoned runs after {@code bench.warm-up-rounds} (3) rounds of both. Prints a Markdown table.
+ * what {@code a} produced, so the poisoned items are skipped there. Each round runs a clean, a
+ * poisoned and a plainly failing run (every tenth fails with plain text: the control that tells
+ * what the bytes cost from what a failure costs), then a clean run started together with each of
+ * the three; {@code bench.warm-up-rounds} (3) rounds of the same come first. Prints a Markdown
+ * table.
  */
 public final class PoisonBench {
   private static final int RECORDS = Integer.getInteger("bench.records", 20_000);
@@ -38,11 +41,41 @@ public final class PoisonBench {
           input: ${{ item.output }}
       """;
 
-  /** {@code bench.poisoned-first=true} runs the poisoned run of each round first. */
-  private static final boolean[] ORDER =
-      Boolean.getBoolean("bench.poisoned-first")
-          ? new boolean[] {true, false}
-          : new boolean[] {false, true};
+  /**
+   * One measured run: poisoned or clean, alone or started together with another run (clean or
+   * poisoned) that shares the service, so that what a poisoned run costs the runs beside it shows.
+   */
+  private enum Mode {
+    CLEAN("clean", Input.CLEAN, null),
+    POISONED("every 10th poisoned", Input.POISONED, null),
+    FAILING("every 10th failing, plain text", Input.FAILING, null),
+    CLEAN_BESIDE_CLEAN("clean, beside a clean run", Input.CLEAN, Input.CLEAN),
+    CLEAN_BESIDE_POISONED("clean, beside a poisoned run", Input.CLEAN, Input.POISONED),
+    CLEAN_BESIDE_FAILING("clean, beside a plainly failing run", Input.CLEAN, Input.FAILING);
+
+    final String label;
+    final Input input;
+    final Input beside;
+
+    Mode(String label, Input input, Input beside) {
+      this.label = label;
+      this.input = input;
+      this.beside = beside;
+    }
+  }
+
+  /** What every tenth record is: a plain number, hostile bytes, or a plain failure. */
+  private enum Input {
+    CLEAN(null),
+    POISONED("poison"),
+    FAILING("fail");
+
+    final String key;
+
+    Input(String key) {
+      this.key = key;
+    }
+  }
 
   private PoisonBench() {}
 
@@ -61,17 +94,18 @@ public final class PoisonBench {
         service.post("/api/v1/workflows", "application/yaml", WORKFLOW);
         // The service's JIT needs a few whole runs: a single one left the first rounds slower.
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-          run(service, false);
-          run(service, true);
+          for (Mode mode : Mode.values()) {
+            run(service, mode);
+          }
         }
         for (int round = 1; round <= ROUNDS; round++) {
-          for (boolean poisoned : ORDER) {
-            Result r = run(service, poisoned);
+          for (Mode mode : Mode.values()) {
+            Result r = run(service, mode);
             System.out.printf(
                 "| %s | %d | %s | %.2f | %d | %.0f | %d | %d | %d | %s |%n",
                 db,
                 round,
-                poisoned ? "every 10th poisoned" : "clean",
+                mode.label,
                 r.seconds,
                 r.total(),
                 r.total() / r.seconds,
@@ -95,17 +129,34 @@ public final class PoisonBench {
     }
   }
 
-  private static Result run(BenchService service, boolean poisoned) throws Exception {
-    String input =
-        IntStream.range(0, RECORDS)
-            .mapToObj(
-                i -> poisoned && i % 10 == 0 ? "{\"poison\": " + i + "}" : "{\"n\": " + i + "}")
-            .collect(Collectors.joining(",", "{\"items\": [", "]}"));
+  private static Result run(BenchService service, Mode mode) throws Exception {
+    String beside =
+        mode.beside == null
+            ? null
+            : service.startRun("poison", "application/json", input(mode.beside));
     long t0 = System.nanoTime();
-    String runId = service.startRun("poison", "application/json", input);
+    String runId = service.startRun("poison", "application/json", input(mode.input));
     JsonNode finished = service.awaitRun(runId);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    // From the run's progress: the H2 file is the service's alone while it runs.
+    if (beside != null) {
+      check(beside, service.awaitRun(beside), mode.beside);
+    }
+    return new Result(seconds, finished.get("status").asText(), check(runId, finished, mode.input));
+  }
+
+  private static String input(Input kind) {
+    return IntStream.range(0, RECORDS)
+        .mapToObj(
+            i ->
+                kind.key != null && i % 10 == 0
+                    ? "{\"" + kind.key + "\": " + i + "}"
+                    : "{\"n\": " + i + "}")
+        .collect(Collectors.joining(",", "{\"items\": [", "]}"));
+  }
+
+  /** The run's counts, from its progress (the H2 file is the service's alone while it runs). */
+  private static Map<String, Long> check(String runId, JsonNode finished, Input kind) {
+    boolean failing = kind != Input.CLEAN;
     Map<String, Long> byStatus = new TreeMap<>();
     finished
         .get("progress")
@@ -114,13 +165,13 @@ public final class PoisonBench {
                 step.fields()
                     .forEachRemaining(
                         e -> byStatus.merge(e.getKey(), e.getValue().asLong(), Long::sum)));
-    String expected = poisoned ? "failed" : "succeeded";
+    String expected = failing ? "failed" : "succeeded";
     long failed = byStatus.getOrDefault("failed", 0L);
     if (!finished.get("status").asText().equals(expected)
-        || failed != (poisoned ? RECORDS / 10 : 0)) {
+        || failed != (failing ? RECORDS / 10 : 0)) {
       throw new IllegalStateException(
           "run " + runId + " ended " + finished.get("status") + " with " + byStatus);
     }
-    return new Result(seconds, finished.get("status").asText(), byStatus);
+    return byStatus;
   }
 }

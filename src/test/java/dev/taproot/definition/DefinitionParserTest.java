@@ -189,11 +189,38 @@ class DefinitionParserTest {
     assertEquals(new ForEach.ItemWise("enrich"), steps.get("check").forEach()); // quoted
     assertEquals(new ForEach.ItemWise("check"), steps.get("ship").forEach()); // no spaces
     assertInstanceOf(ForEach.OverList.class, steps.get("enrich").forEach());
-    String filtered =
-        "name: x\nfunctions: { f: { ref: shout } }\nsteps:\n  a: { function: f, forEach: '${{ [1, 2] }}' }\n"
-            + "  b: { function: f, forEach: '${{ steps.a.items.filter(i, i.output > 1) }}' }\n";
-    assertInstanceOf(
-        ForEach.OverList.class, parse(filtered).definition().steps().get("b").forEach());
+  }
+
+  @Test
+  void aFilteredListIsTheListItselfWithTheFilterAsACondition() {
+    String yaml =
+        "name: x\nfunctions: { f: { ref: shout } }\nsteps:\n"
+            + "  a: { function: f, forEach: '${{ input.records.filter(r, r.ok) }}' }\n"
+            + "  b: { function: f, forEach: '${{ steps.a.items.filter(i, i.output > 1) }}',"
+            + " when: '${{ item.key != \"3\" }}' }\n";
+    Map<String, StepDefinition> steps = parse(yaml).definition().steps();
+    assertEquals(
+        new ForEach.OverList(Expression.compile("input.records")), steps.get("a").forEach());
+    assertEquals(Expression.compile("[item].exists(r, r.ok)"), steps.get("a").when());
+    assertEquals(new ForEach.ItemWise("a"), steps.get("b").forEach());
+    assertEquals(
+        Expression.compile("[item].exists(i, i.output > 1) && (item.key != \"3\")"),
+        steps.get("b").when());
+  }
+
+  @Test
+  void aListBuiltFromAStepsItemsIsRefusedAtItsPlace() {
+    List<DefinitionError> errors =
+        errors(
+            "name: x\nfunctions: { f: { ref: shout } }\nsteps:\n"
+                + "  a: { function: f, forEach: '${{ [[1, 2], [3]] }}' }\n"
+                + "  b: { function: f, forEach: '${{ steps.a.items.map(i, i.output) }}' }\n");
+    assertEquals(1, errors.size(), errors.toString());
+    assertEquals("steps.b.forEach", errors.get(0).path());
+    assertEquals(5, errors.get(0).line());
+    assertTrue(errors.get(0).message().contains("nested forEach"), errors.get(0).message());
+    assertTrue(
+        errors.get(0).message().contains("steps.a.items.filter(i, …)"), errors.get(0).message());
   }
 
   @Test

@@ -123,6 +123,52 @@ class TraceBackTest {
   }
 
   @Test
+  void aFilteredForEachKeepsEachRecordsKeyAndLineage() {
+    String wf = Api.unique("lineage-filter");
+    Api.submit(
+        """
+        name: %s
+        functions:
+          inc: { ref: %s }
+        steps:
+          even:
+            function: inc
+            forEach: ${{ input.records.filter(r, r.n %% 2 == 0) }}
+            input: ${{ item }}
+          big:
+            function: inc
+            forEach: ${{ steps.even.items.filter(i, i.output.n > 3) }}
+            when: ${{ item.output.n != 7 }}
+            input: ${{ item.output }}
+          total:
+            function: inc
+            input:
+              n: ${{ steps.big.items.size() }}
+        output: ${{ steps.total.output }}
+        """
+            .formatted(wf, inc));
+    String ndjson =
+        java.util.stream.IntStream.range(0, 9)
+            .mapToObj(n -> "{\"n\": " + n + "}\n")
+            .collect(Collectors.joining());
+    String run = Api.startNdjson(wf, ndjson);
+    assertEquals("succeeded", Api.awaitFinished(run).getString("status"));
+
+    // Records 0, 2, 4, 6, 8 keep their keys (not 0..4); odd records are skipped by the filter.
+    assertEquals(List.of("0", "2", "4", "6", "8"), Api.keys(run, "even", "succeeded"));
+    assertEquals(List.of("1", "3", "5", "7"), Api.keys(run, "even", "skipped"));
+    // even's outputs are n + 1: 1, 3, 5, 7, 9; big keeps those over 3 except 7.
+    assertEquals(List.of("4", "8"), Api.keys(run, "big", "succeeded"));
+    assertEquals(3, Api.run(run).getInt("output.n"), "the fan-in saw items 4 and 8 only");
+
+    JsonPath up = lineage(run, "big", "8", "upstream");
+    assertEquals(
+        Set.of("even/8#1 -> big/8#1 @ item.output", "record/8 -> even/8#1 @ input.records[8]"),
+        edges(up));
+    assertEquals(9, node(up, "record/8").get("line"), "the ninth line of the upload");
+  }
+
+  @Test
   void lineageThroughForEachItemWiseAndFanIn() {
     String wf = Api.unique("lineage-fanin");
     Api.submit(
