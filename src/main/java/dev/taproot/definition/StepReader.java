@@ -123,9 +123,7 @@ final class StepReader {
             : forEach(fields.get("forEach"), forEachSource, filter);
     Expression when = fields.containsKey("when") ? when(id, fields.get("when"), stepSites) : null;
     if (forEach != null && filter.isPresent()) {
-      when =
-          Expression.compile(
-              filter.get().condition() + (when == null ? "" : " && (" + when.source() + ")"));
+      when = withFilter(fields.get("forEach"), filter.get(), when);
     }
     Set<String> needs = fields.containsKey("needs") ? needs(id, fields.get("needs")) : Set.of();
     RetryPolicy retry =
@@ -218,6 +216,22 @@ final class StepReader {
     }
     stepSites.addAll(found);
     return single.expression();
+  }
+
+  /** The step's condition with the forEach's filter in front; null when they do not combine. */
+  private Expression withFilter(YamlMaps.Entry entry, ForEachFilter filter, Expression when) {
+    String both = filter.condition() + (when == null ? "" : " && (" + when.source() + ")");
+    try {
+      return Expression.compile(both);
+    } catch (InvalidExpressionException e) {
+      problems.at(
+          entry.value(),
+          entry.path(),
+          "the forEach's filter and the step's when do not combine into one condition ("
+              + e.getMessage()
+              + "): move the filter into when");
+      return null;
+    }
   }
 
   /**
