@@ -113,14 +113,17 @@ final class StepReader {
             ? soleExpression(
                 id, fields.get("forEach"), stepSites, "${{ steps.parse.output.orders }}")
             : null;
-    Optional<ForEachFilter> filter =
+    Optional<CompiledFilter> filter =
         Optional.ofNullable(forEachSource)
             .flatMap(e -> ForEachFilter.of(e.source()))
-            .filter(StepReader::compiles);
+            .flatMap(StepReader::compiled);
     ForEach forEach =
         forEachSource == null
             ? (fields.containsKey("forEach") ? null : ForEach.NONE)
-            : forEach(fields.get("forEach"), forEachSource, filter);
+            : forEach(
+                fields.get("forEach"),
+                forEachSource,
+                filter.map(CompiledFilter::list).orElse(forEachSource));
     Expression when = fields.containsKey("when") ? when(id, fields.get("when"), stepSites) : null;
     if (forEach != null && filter.isPresent()) {
       when = withFilter(fields.get("forEach"), filter.get(), when);
@@ -219,8 +222,11 @@ final class StepReader {
   }
 
   /** The step's condition with the forEach's filter in front; null when they do not combine. */
-  private Expression withFilter(YamlMaps.Entry entry, ForEachFilter filter, Expression when) {
-    String both = filter.condition() + (when == null ? "" : " && (" + when.source() + ")");
+  private Expression withFilter(YamlMaps.Entry entry, CompiledFilter filter, Expression when) {
+    if (when == null) {
+      return filter.condition();
+    }
+    String both = filter.condition().source() + " && (" + when.source() + ")";
     try {
       return Expression.compile(both);
     } catch (InvalidExpressionException e) {
@@ -234,26 +240,29 @@ final class StepReader {
     }
   }
 
+  /** Both halves of a split filter, compiled. */
+  private record CompiledFilter(Expression list, Expression condition) {}
+
   /**
-   * Whether both halves of a split filter compile on their own: a split that text alone got wrong
+   * Both halves of a split filter, when each compiles on its own: a split that text alone got wrong
    * (a string the splitter misread) leaves the forEach as written.
    */
-  private static boolean compiles(ForEachFilter filter) {
+  private static Optional<CompiledFilter> compiled(ForEachFilter filter) {
     try {
-      Expression.compile(filter.list());
-      Expression.compile(filter.condition());
-      return true;
+      return Optional.of(
+          new CompiledFilter(
+              Expression.compile(filter.list()), Expression.compile(filter.condition())));
     } catch (InvalidExpressionException e) {
-      return false;
+      return Optional.empty();
     }
   }
 
   /**
-   * What the step runs over. A filtered list ({@code <list>.filter(v, p)}) runs over the list
-   * itself, so every element keeps its key and lineage; the filter joins {@code when}.
+   * What the step runs over: {@code over} is the expression as {@code written}, or for a filtered
+   * list ({@code <list>.filter(v, p)}) the list itself, so every element keeps its key and lineage
+   * (the filter joins {@code when}).
    */
-  private ForEach forEach(
-      YamlMaps.Entry entry, Expression written, Optional<ForEachFilter> filter) {
+  private ForEach forEach(YamlMaps.Entry entry, Expression written, Expression over) {
     if (!written.mayYieldList()) {
       problems.at(
           entry.value(),
@@ -261,8 +270,7 @@ final class StepReader {
           "forEach must give a list, but this expression gives " + written.resultType());
       return null;
     }
-    Expression expression = filter.isPresent() ? Expression.compile(filter.get().list()) : written;
-    Optional<Reference> sole = expression.soleReference();
+    Optional<Reference> sole = over.soleReference();
     if (sole.isPresent()
         && sole.get().kind() == Reference.Kind.STEP_ITEMS
         && sole.get().path().equals("steps." + sole.get().stepId() + ".items")) {
@@ -291,7 +299,7 @@ final class StepReader {
               + " and shape each item with input: instead");
       return null;
     }
-    return new ForEach.OverList(expression);
+    return new ForEach.OverList(over);
   }
 
   private Expression when(String id, YamlMaps.Entry entry, List<ExpressionSite> stepSites) {

@@ -99,15 +99,18 @@ public class WorkflowCatalog {
             "the submission of bundled workflow " + def.name(),
             () -> {
               String pinned = result.pinnedYaml();
-              if (WorkflowVersionEntity.hasUserVersion(def.name(), pinned)) {
+              List<WorkflowVersionEntity> versions = WorkflowVersionEntity.versionsOf(def.name());
+              // Rows stored before the mark existed are known by the shipped text they carry.
+              if (versions.stream().anyMatch(v -> !v.bundled && !v.yaml.equals(pinned))) {
                 return Optional.empty();
               }
-              WorkflowVersionEntity.markBundled(def.name(), pinned);
+              versions.forEach(v -> v.bundled = true);
+              WorkflowVersionEntity latest =
+                  versions.isEmpty() ? null : versions.get(versions.size() - 1);
               return Optional.of(
-                  WorkflowVersionEntity.latest(def.name())
-                      .filter(latest -> latest.yaml.equals(pinned))
-                      .map(latest -> new Submitted(latest.name, latest.version))
-                      .orElseGet(() -> insert(result, true)));
+                  latest != null && latest.yaml.equals(pinned)
+                      ? new Submitted(latest.name, latest.version)
+                      : insert(result, true));
             });
     if (stored.isEmpty()) {
       Log.warnf(

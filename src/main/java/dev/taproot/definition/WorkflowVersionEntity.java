@@ -36,22 +36,6 @@ public class WorkflowVersionEntity extends PanacheEntityBase {
     return Optional.ofNullable(findById(new Key(name, version)));
   }
 
-  /**
-   * Whether a user submitted a version of {@code name}: one not marked bundled whose text is not
-   * {@code shippedYaml} (rows from before the mark existed carry the shipped text).
-   */
-  public static boolean hasUserVersion(String name, String shippedYaml) {
-    // Compared here, not in SQL: the text is a large object on H2, which it does not compare.
-    return versionsOf(name).stream().anyMatch(v -> !v.bundled && !v.yaml.equals(shippedYaml));
-  }
-
-  /** Marks the versions of {@code name} that carry {@code shippedYaml} as bundled. */
-  public static void markBundled(String name, String shippedYaml) {
-    versionsOf(name).stream()
-        .filter(v -> !v.bundled && v.yaml.equals(shippedYaml))
-        .forEach(v -> v.bundled = true);
-  }
-
   public static List<WorkflowVersionEntity> versionsOf(String name) {
     return list("name = ?1 order by version", name);
   }
