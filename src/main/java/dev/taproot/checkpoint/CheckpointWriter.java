@@ -11,8 +11,6 @@ import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -69,16 +67,18 @@ public class CheckpointWriter {
   private final long flushNanos;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-  private final Set<String> knownPayloads = Collections.newSetFromMap(new Lru(200_000));
   private final AtomicLong submitted = new AtomicLong();
   private final AtomicLong done = new AtomicLong();
   private final AtomicLong payloadBytes = new AtomicLong();
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong batchNanos = new AtomicLong();
   private volatile boolean running = true;
   private volatile SqlDialect dialect;
   private final Thread thread;
 
   private final ExecutionStore executionStore;
   private final RunStore runStore;
+  private final PayloadStore payloadStore;
   private final ClusterStore cluster;
   private final AtomicLong fencedWrites = new AtomicLong();
   private final Backlog backlog;
@@ -88,8 +88,10 @@ public class CheckpointWriter {
       TaprootConfig config,
       ExecutionStore executionStore,
       RunStore runStore,
+      PayloadStore payloadStore,
       ClusterStore cluster) {
     this.dataSource = dataSource;
+    this.payloadStore = payloadStore;
     this.executionStore = executionStore;
     this.runStore = runStore;
     this.cluster = cluster;
@@ -150,6 +152,19 @@ public class CheckpointWriter {
   /** Executions and statuses left out because their lease was lost (for metrics). */
   public long fencedWrites() {
     return fencedWrites.get();
+  }
+
+  /** Batches committed since start (for metrics). */
+  public long batchesCommitted() {
+    return batches.get();
+  }
+
+  /**
+   * Time spent writing batches since start, retries included (for metrics): against wall time it
+   * says how busy the writer is, which bounds how many executions a second the engine checkpoints.
+   */
+  public long batchNanos() {
+    return batchNanos.get();
   }
 
   /** Bytes of new payloads written since start (for metrics). */
@@ -226,6 +241,7 @@ public class CheckpointWriter {
     Set<Lease> lost = new java.util.HashSet<>();
     Written written;
     long backoff = 100;
+    long started = System.nanoTime();
     while (true) {
       try {
         written = commit(executions, runs, dones);
@@ -258,6 +274,8 @@ public class CheckpointWriter {
         }
       }
     }
+    batchNanos.addAndGet(System.nanoTime() - started);
+    batches.incrementAndGet();
     for (AttemptConflictException c : conflicts) {
       Log.warn(c.getMessage());
     }
@@ -451,7 +469,7 @@ public class CheckpointWriter {
         cluster.done(c, finished);
         FaultInjection.reach(FaultInjection.Point.BEFORE_CHECKPOINT_COMMIT);
         c.commit();
-        knownPayloads.addAll(newDigests);
+        payloadStore.committed(newDigests);
         FaultInjection.reach(FaultInjection.Point.AFTER_CHECKPOINT_COMMIT);
         return new Written(held, applied, finished, lost);
       } catch (SQLException e) {
@@ -463,39 +481,19 @@ public class CheckpointWriter {
 
   private List<String> writePayloads(
       Connection c, List<ExecutionRecord> executions, List<RunUpdate> runs) throws SQLException {
-    Map<String, Payload> fresh = new LinkedHashMap<>();
+    List<Payload> offered = new ArrayList<>();
     for (ExecutionRecord r : executions) {
-      addIfNew(fresh, r.input());
-      addIfNew(fresh, r.output());
+      offered.add(r.input());
+      offered.add(r.output());
     }
     for (RunUpdate u : runs) {
-      addIfNew(fresh, u.output());
+      offered.add(u.output());
     }
+    Map<String, Payload> fresh = payloadStore.unknown(offered);
     if (fresh.isEmpty()) {
       return List.of();
     }
     payloadBytes.addAndGet(PayloadStore.insert(c, dialect, fresh.values()));
     return new ArrayList<>(fresh.keySet());
-  }
-
-  private void addIfNew(Map<String, Payload> fresh, Payload p) {
-    if (p != null && !knownPayloads.contains(p.digest())) {
-      fresh.putIfAbsent(p.digest(), p);
-    }
-  }
-
-  /** A bounded set of digests known to be stored, so hot payloads are not written again. */
-  private static final class Lru extends LinkedHashMap<String, Boolean> {
-    private final int max;
-
-    Lru(int max) {
-      super(1024, 0.75f, true);
-      this.max = max;
-    }
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > max;
-    }
   }
 }

@@ -18,7 +18,19 @@ import java.util.Optional;
 @ApplicationScoped
 public class PayloadStore {
   private static final int CHUNK = 500;
+
+  /** How many digests {@link #known} remembers (about 20 MB of strings at most). */
+  private static final int REMEMBERED = 200_000;
+
   private final AgroalDataSource dataSource;
+
+  /**
+   * Digests known to be committed, most recently used kept: a payload is never deleted, so one
+   * found here needs no write. Without it every run's records would be written twice on H2, once by
+   * the upload and again (as an update of the same row) when the first step checkpoints them as its
+   * inputs.
+   */
+  private final Map<String, Boolean> known = new Lru(REMEMBERED);
 
   PayloadStore(AgroalDataSource dataSource) {
     this.dataSource = dataSource;
@@ -59,6 +71,24 @@ public class PayloadStore {
     return out;
   }
 
+  /** Those of {@code payloads} not known to be committed, each digest once. */
+  synchronized Map<String, Payload> unknown(Collection<Payload> payloads) {
+    Map<String, Payload> fresh = new java.util.LinkedHashMap<>();
+    for (Payload p : payloads) {
+      if (p != null && known.get(p.digest()) == null) {
+        fresh.putIfAbsent(p.digest(), p);
+      }
+    }
+    return fresh;
+  }
+
+  /** Called once the transaction that stored {@code digests} has committed. */
+  synchronized void committed(Collection<String> digests) {
+    for (String d : digests) {
+      known.put(d, Boolean.TRUE);
+    }
+  }
+
   /**
    * Inserts the payloads that are not stored yet, on the caller's connection and transaction;
    * returns the bytes offered. A digest names its bytes, so a payload stored twice is the same.
@@ -83,5 +113,20 @@ public class PayloadStore {
       }
     }
     return bytes;
+  }
+
+  /** A bounded map whose eldest (least recently used) entries go first. */
+  private static final class Lru extends java.util.LinkedHashMap<String, Boolean> {
+    private final int max;
+
+    Lru(int max) {
+      super(1024, 0.75f, true);
+      this.max = max;
+    }
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > max;
+    }
   }
 }

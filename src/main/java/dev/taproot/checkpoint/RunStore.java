@@ -21,8 +21,10 @@ import java.util.Optional;
 public class RunStore {
   private final AgroalDataSource dataSource;
   private final ClusterStore cluster;
+  private final PayloadStore payloads;
 
-  RunStore(AgroalDataSource dataSource, ClusterStore cluster) {
+  RunStore(AgroalDataSource dataSource, ClusterStore cluster, PayloadStore payloads) {
+    this.payloads = payloads;
     this.dataSource = dataSource;
     this.cluster = cluster;
   }
@@ -85,17 +87,18 @@ public class RunStore {
         entity(run.id(), run.workflow(), run.version(), run.trace(), records != null, createdAt);
     e.inputDigest = run.input().whole().digest();
     e.recordCount = records == null ? null : records.size();
+    List<Payload> offered = new java.util.ArrayList<>();
+    offered.add(run.input().whole());
+    if (records != null) {
+      offered.addAll(records);
+    }
+    Map<String, Payload> fresh = payloads.unknown(offered);
     Lease coordinator =
         QuarkusTransaction.requiringNew()
             .call(
                 () -> {
                   try (Connection c = dataSource.getConnection()) {
-                    Map<String, Payload> distinct = new LinkedHashMap<>();
-                    distinct.put(e.inputDigest, run.input().whole());
-                    if (records != null) {
-                      records.forEach(p -> distinct.putIfAbsent(p.digest(), p));
-                    }
-                    PayloadStore.insert(c, SqlDialect.of(c), distinct.values());
+                    PayloadStore.insert(c, SqlDialect.of(c), fresh.values());
                     e.persistAndFlush();
                     insertRecords(c, e.id, records == null ? List.of() : records);
                     return cluster.replaceUnits(
@@ -104,6 +107,7 @@ public class RunStore {
                     throw new StoreException("could not store run " + e.id, x);
                   }
                 });
+    payloads.committed(fresh.keySet());
     return new UnitPlan.Opened(new StoredRun(e), coordinator);
   }
 
@@ -221,18 +225,18 @@ public class RunStore {
   }
 
   private void insertChunk(String runId, int firstKey, List<Payload> chunk) {
-    Map<String, Payload> distinct = new LinkedHashMap<>();
-    chunk.forEach(p -> distinct.putIfAbsent(p.digest(), p));
+    Map<String, Payload> fresh = payloads.unknown(chunk);
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               try (Connection c = dataSource.getConnection()) {
-                PayloadStore.insert(c, SqlDialect.of(c), distinct.values());
+                PayloadStore.insert(c, SqlDialect.of(c), fresh.values());
                 insertRecords(c, runId, firstKey, chunk);
               } catch (SQLException x) {
                 throw new StoreException("could not store the records of run " + runId, x);
               }
             });
+    payloads.committed(fresh.keySet());
   }
 
   /** Deletes an upload that did not complete: its run row and records (payloads are shared). */

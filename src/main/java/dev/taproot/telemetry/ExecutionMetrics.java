@@ -6,6 +6,7 @@ import dev.taproot.checkpoint.RunFinished;
 import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.checkpoint.Timing;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
@@ -15,11 +16,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Prometheus metrics (at {@code /q/metrics}) from committed checkpoints, so they count exactly what
  * the database holds: executions by workflow, step and outcome, execution and queue latency, runs
- * by final status, and payload bytes written.
+ * by final status, payload bytes written, and how long the checkpoint writer spends on its batches.
  */
 @ApplicationScoped
 public class ExecutionMetrics implements CheckpointWriter.Listener {
@@ -46,6 +48,14 @@ public class ExecutionMetrics implements CheckpointWriter.Listener {
             List.of(),
             writer,
             CheckpointWriter::payloadBytesWritten);
+    FunctionTimer.builder(
+            "taproot.checkpoint.batches",
+            writer,
+            CheckpointWriter::batchesCommitted,
+            CheckpointWriter::batchNanos,
+            TimeUnit.NANOSECONDS)
+        .description("Checkpoint batches committed, and the time the writer spent on them")
+        .register(registry);
     registry.gauge("taproot.runs.running", List.of(), engine, LiveRuns::liveRuns);
     registry.gauge("taproot.checkpoint.backlog", List.of(), writer, CheckpointWriter::backlog);
     registry

@@ -68,7 +68,8 @@ final class BenchService implements AutoCloseable {
               // Extra H2 settings for experiments, e.g. -Dbench.h2-options=";CACHE_SIZE=131072"
               + System.getProperty("bench.h2-options", "");
       user = "sa";
-      app = Path.of("target/quarkus-app");
+      // Another build of the service, e.g. one of an earlier commit to compare against.
+      app = Path.of(System.getProperty("bench.app", "target/quarkus-app"));
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -149,6 +150,39 @@ final class BenchService implements AutoCloseable {
 
   JsonNode get(String path) throws Exception {
     return JSON.readTree(send(HttpRequest.newBuilder(URI.create(base + path)).GET().build()));
+  }
+
+  /**
+   * CPU seconds the service process has used so far (all its threads, JIT and GC included), from
+   * {@code /proc}; NaN where there is none. Less disturbed than wall time by whatever else the
+   * machine runs.
+   */
+  double cpuSeconds() {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 a second).
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /**
+   * The checkpoint writer's totals so far, from {@code /q/metrics}: {batches committed, seconds
+   * spent on them}.
+   */
+  double[] writerTotals() throws Exception {
+    String text = send(HttpRequest.newBuilder(URI.create(base + "/q/metrics")).GET().build());
+    double[] totals = new double[2];
+    for (String line : text.split("\n")) {
+      if (line.startsWith("taproot_checkpoint_batches_seconds_count")) {
+        totals[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      } else if (line.startsWith("taproot_checkpoint_batches_seconds_sum")) {
+        totals[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return totals;
   }
 
   /** Starts a run of {@code workflow} with {@code body}; returns its id. */

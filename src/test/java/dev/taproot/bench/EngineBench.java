@@ -218,17 +218,52 @@ public final class EngineBench {
         service.register(f.substring(0, f.lastIndexOf("-v")), "functions/" + f + ".wasm");
       }
       service.post("/api/v1/workflows", "application/yaml", WORKFLOW);
+      double[] start = service.writerTotals();
+      double cpuStart = service.cpuSeconds();
       JsonNode coldRun = cold ? run(service, ndjson) : null;
+      double[] afterCold = service.writerTotals();
+      double cpuAfterCold = service.cpuSeconds();
       // a small run first, so the JIT has seen the path before the measured one
       String warmUp = String.join("\n", ndjson.lines().limit(WARM_UP).toList()) + "\n";
       run(service, warmUp);
+      double[] beforeWarm = service.writerTotals();
+      double cpuBeforeWarm = service.cpuSeconds();
       JsonNode warmRun = run(service, ndjson);
+      double[] afterWarm = service.writerTotals();
+      double cpuAfterWarm = service.cpuSeconds();
       service.close(); // H2 keeps its file locked while the service runs
-      return new Raw[] {
-        coldRun == null ? null : measure(service, coldRun, records),
-        measure(service, warmRun, records)
-      };
+      Raw coldRaw = coldRun == null ? null : measure(service, coldRun, records);
+      Raw warmRaw = measure(service, warmRun, records);
+      if (coldRaw != null) {
+        writer(db + ", cold", start, afterCold, coldRaw, records, cpuAfterCold - cpuStart);
+      }
+      writer(db + ", warm", beforeWarm, afterWarm, warmRaw, records, cpuAfterWarm - cpuBeforeWarm);
+      return new Raw[] {coldRaw, warmRaw};
     }
+  }
+
+  /**
+   * What one run cost the service: its CPU time per execution (every thread, JIT and GC included,
+   * so less moved by other load on the machine than wall time), and how the checkpoint writer
+   * fared: batches, executions per batch, time per batch, and the share of the run's wall time it
+   * was writing (near 100 % means the database set the pace).
+   */
+  private static void writer(
+      String what, double[] from, double[] to, Raw run, int records, double cpuSeconds) {
+    double batches = to[0] - from[0];
+    double seconds = to[1] - from[1];
+    int executions = records * 3;
+    System.out.printf(
+        "engine on %s: service CPU %.0f µs per execution; checkpoint writer: %.0f batches, %.0f"
+            + " executions per batch, %.1f ms per batch, %.0f µs per execution, busy %.0f %% of the"
+            + " run%n",
+        what,
+        cpuSeconds * 1e6 / executions,
+        batches,
+        executions / batches,
+        seconds * 1000 / batches,
+        seconds * 1e6 / executions,
+        100 * seconds / run.wallSeconds);
   }
 
   /** Starts a run of the records, waits for it to succeed, returns its view. */

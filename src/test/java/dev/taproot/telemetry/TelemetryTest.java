@@ -162,6 +162,8 @@ class TelemetryTest {
         """
             .formatted(wf, failIf, inc));
     double before = counter(wf, "check", "succeeded");
+    double batchesBefore = metric("taproot_checkpoint_batches_seconds_count");
+    double writingBefore = metric("taproot_checkpoint_batches_seconds_sum");
     String run = Api.start(wf, "{\"items\": [{\"n\": 1}, {\"n\": 2, \"fail\": true}, {\"n\": 3}]}");
     JsonPath view = Api.awaitFinished(run);
     assertEquals("failed", view.getString("status"));
@@ -192,6 +194,16 @@ class TelemetryTest {
     assertEquals(1.0, counter(wf, "check", "failed"));
     assertEquals(2.0, counter(wf, "next", "succeeded"));
     assertEquals(1.0, counter(wf, "next", "skipped"));
+    // The writer's batches and the time it spent on them, which say whether it sets the pace.
+    assertTrue(metric("taproot_checkpoint_batches_seconds_count") > batchesBefore);
+    assertTrue(metric("taproot_checkpoint_batches_seconds_sum") > writingBefore);
+  }
+
+  private static double metric(String name) {
+    String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.eE+]+)$").matcher(metrics);
+    assertTrue(m.find(), name + " is not among the metrics");
+    return Double.parseDouble(m.group(1));
   }
 
   private static List<Map<String, Object>> events(String run) {

@@ -25,6 +25,21 @@ final class MemoryImage {
   private final DataSegment[] segments;
   private final byte[][] chunks;
 
+  /**
+   * The chunks executions of this module have touched so far (ascending indices, past the initial
+   * pages too when the guest grows its memory), which {@link MemoryMode#LAZY} copies up front: an
+   * execution then takes the slow path of a missing chunk only where its guest goes somewhere new,
+   * so the JIT treats that path as rare and keeps it out of the guest's loads and stores. Replaced,
+   * never changed in place.
+   */
+  private volatile int[] workingSet = new int[0];
+
+  /**
+   * 1 MiB: a small C guest touches about five chunks (stack, data, heap), and copying this many up
+   * front costs tens of microseconds at worst.
+   */
+  static final int MOST_PREFETCHED = 256;
+
   private MemoryImage(MemoryLimits declared, DataSegment[] segments, byte[][] chunks) {
     this.declared = declared;
     this.segments = segments;
@@ -84,6 +99,31 @@ final class MemoryImage {
 
   int chunks() {
     return chunks.length;
+  }
+
+  /** The chunks executions have touched so far, ascending. Never write into it. */
+  int[] workingSet() {
+    return workingSet;
+  }
+
+  /**
+   * Adds the chunks an execution had to fetch on the way; their content plays no part. The set
+   * stops growing at {@link #MOST_PREFETCHED} chunks, so that one execution that went everywhere
+   * does not make every later one copy the whole memory up front.
+   */
+  synchronized void touched(int[] indices, int count) {
+    int[] known = workingSet;
+    java.util.BitSet all = new java.util.BitSet();
+    for (int i : known) {
+      all.set(i);
+    }
+    int before = all.cardinality();
+    for (int i = 0; i < count && all.cardinality() < MOST_PREFETCHED; i++) {
+      all.set(indices[i]);
+    }
+    if (all.cardinality() != before) {
+      workingSet = all.stream().toArray();
+    }
   }
 
   /**

@@ -19,7 +19,8 @@ public enum MemoryMode {
   POOLED,
   /**
    * A page is copied from the image (or allocated zeroed) the first time the guest touches it, so
-   * an execution pays only for the pages it uses.
+   * an execution pays only for the pages it uses; those earlier executions of the module touched
+   * are copied at instantiation.
    */
   LAZY;
 

@@ -14,7 +14,15 @@ class JsonOutputTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"{\"a\": 1}", "{\"a\": 1}\n", "  [1, 2]\r\n\t ", "42", "\"text\"", "null"})
+      strings = {
+        "{\"a\": 1}",
+        "{\"a\": 1}\n",
+        "  [1, 2]\r\n\t ",
+        "42",
+        "\"text\"",
+        "null",
+        "{\"caf\u00e9\": \"\u65e5\u672c \ud83c\udf31\"}"
+      })
   void oneValueWithWhitespaceAroundIsOutput(String stdout) {
     assertInstanceOf(JsonOutput.Value.class, json.parse(stdout.getBytes(UTF_8)));
   }

@@ -115,6 +115,39 @@ class LinearMemoryTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void theChunksOneExecutionTouchedAreFetchedUpFrontByTheNextAsTheImageHasThem() {
+    MemoryImage image = MemoryImage.prepare(MODULE);
+    LinearMemory first = memory(image, MemoryMode.LAZY, 8);
+    int stored = LinearMemory.CHUNK * 3 + 8;
+    first.writeI32(stored, 0x7F7F7F7F);
+    assertEquals(0x14131211, first.readInt(70000));
+    first.grow(1);
+    int grown = 2 * Memory.PAGE_SIZE + 16;
+    first.writeI32(grown, -1);
+    assertEquals(3, first.faults());
+    first.release();
+    assertArrayEquals(new int[] {3, 70000 / LinearMemory.CHUNK, 32}, image.workingSet());
+
+    // The next execution starts from the image, not from what the first one wrote.
+    LinearMemory second = memory(image, MemoryMode.LAZY, 8);
+    assertEquals(0, second.readInt(stored));
+    assertEquals(0x14131211, second.readInt(70000));
+    second.grow(1);
+    assertEquals(0, second.readInt(grown));
+    assertEquals(0, second.faults(), "every chunk it touched was fetched before it ran");
+    second.read(LinearMemory.CHUNK * 5 + 1);
+    assertEquals(1, second.faults(), "a chunk no execution touched before is fetched on touch");
+  }
+
+  @org.junit.jupiter.api.Test
+  void theSetFetchedUpFrontStopsGrowingAtItsBound() {
+    MemoryImage image = MemoryImage.prepare(MODULE);
+    int[] everywhere = java.util.stream.IntStream.range(0, 1000).toArray();
+    image.touched(everywhere, everywhere.length);
+    assertEquals(MemoryImage.MOST_PREFETCHED, image.workingSet().length);
+  }
+
   private static byte[] pick(LinearMemory memory) {
     return new byte[] {
       memory.read(1023), memory.read(1024), memory.read(1025), memory.read(1039), memory.read(1040)
@@ -122,9 +155,13 @@ class LinearMemoryTest {
   }
 
   private static LinearMemory memory(MemoryMode mode, int maximumPages) {
+    return memory(FRESH, mode, maximumPages);
+  }
+
+  private static LinearMemory memory(MemoryImage image, MemoryMode mode, int maximumPages) {
     LinearMemory memory =
         new LinearMemory(
-            FRESH, mode, new ChunkPool(1 << 20), maximumPages, guard(maximumPages), null);
+            image, mode, new ChunkPool(1 << 20), maximumPages, guard(maximumPages), null);
     // What Chicory's instantiation does: zero, then the module's own segments.
     memory.zero();
     memory.initialize(null, freshSegments());
