@@ -2,6 +2,7 @@ package dev.taproot.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taproot.support.Metrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -174,15 +175,11 @@ final class BenchService implements AutoCloseable {
    */
   double[] writerTotals() throws Exception {
     String text = send(HttpRequest.newBuilder(URI.create(base + "/q/metrics")).GET().build());
-    double[] totals = new double[2];
-    for (String line : text.split("\n")) {
-      if (line.startsWith("taproot_checkpoint_batches_seconds_count")) {
-        totals[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      } else if (line.startsWith("taproot_checkpoint_batches_seconds_sum")) {
-        totals[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return totals;
+    // Zeros from a build without the metric (an earlier commit under -Dbench.app).
+    return new double[] {
+      Metrics.value(text, "taproot_checkpoint_batches_seconds_count").orElse(0),
+      Metrics.value(text, "taproot_checkpoint_batches_seconds_sum").orElse(0)
+    };
   }
 
   /** Starts a run of {@code workflow} with {@code body}; returns its id. */

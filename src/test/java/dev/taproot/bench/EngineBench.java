@@ -235,9 +235,9 @@ public final class EngineBench {
       Raw coldRaw = coldRun == null ? null : measure(service, coldRun, records);
       Raw warmRaw = measure(service, warmRun, records);
       if (coldRaw != null) {
-        writer(db + ", cold", start, afterCold, coldRaw, records, cpuAfterCold - cpuStart);
+        cost(db + ", cold", start, afterCold, coldRaw, records, cpuAfterCold - cpuStart);
       }
-      writer(db + ", warm", beforeWarm, afterWarm, warmRaw, records, cpuAfterWarm - cpuBeforeWarm);
+      cost(db + ", warm", beforeWarm, afterWarm, warmRaw, records, cpuAfterWarm - cpuBeforeWarm);
       return new Raw[] {coldRaw, warmRaw};
     }
   }
@@ -248,7 +248,7 @@ public final class EngineBench {
    * fared: batches, executions per batch, time per batch, and the share of the run's wall time it
    * was writing (near 100 % means the database set the pace).
    */
-  private static void writer(
+  private static void cost(
       String what, double[] from, double[] to, Raw run, int records, double cpuSeconds) {
     double batches = to[0] - from[0];
     double seconds = to[1] - from[1];

@@ -150,12 +150,12 @@ public final class ServiceProcess {
 
   /** A counter or gauge of {@code /q/metrics}, without labels (the first series when labelled). */
   public long metric(String name) throws IOException, InterruptedException {
-    for (String line : get("/q/metrics").body().split("\n")) {
-      if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-        return (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    throw new AssertionError(name + " is not among the metrics of the instance on " + port);
+    return (long)
+        Metrics.value(get("/q/metrics").body(), name)
+            .orElseThrow(
+                () ->
+                    new AssertionError(
+                        name + " is not among the metrics of the instance on " + port));
   }
 
   private URI uri(String path) {

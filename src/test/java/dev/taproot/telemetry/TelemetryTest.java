@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.taproot.support.Api;
+import dev.taproot.support.Metrics;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
@@ -201,9 +202,8 @@ class TelemetryTest {
 
   private static double metric(String name) {
     String metrics = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
-    Matcher m = Pattern.compile("(?m)^" + name + " ([0-9.eE+]+)$").matcher(metrics);
-    assertTrue(m.find(), name + " is not among the metrics");
-    return Double.parseDouble(m.group(1));
+    return Metrics.value(metrics, name)
+        .orElseThrow(() -> new AssertionError(name + " is not among the metrics"));
   }
 
   private static List<Map<String, Object>> events(String run) {

@@ -58,7 +58,7 @@ final class JsonOutput {
 
   Parsed parse(byte[] stdout, Source source) {
     String what = source.name;
-    int invalid = ascii(stdout) ? -1 : firstInvalidUtf8(stdout);
+    int invalid = firstInvalidUtf8(stdout);
     if (invalid >= 0) {
       return new Invalid(
           what
@@ -127,6 +127,9 @@ final class JsonOutput {
 
   /** The offset of the first byte that is not valid UTF-8, or -1. */
   private static int firstInvalidUtf8(byte[] bytes) {
+    if (ascii(bytes)) {
+      return -1;
+    }
     CharsetDecoder decoder =
         StandardCharsets.UTF_8
             .newDecoder()
