@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Memory chunks ({@link LinearMemory#CHUNK} bytes) that ended executions gave back, for {@link
- * MemoryMode#POOLED}. A chunk taken from here still holds whatever its last execution wrote; the
- * taker overwrites all of it before use.
+ * MemoryMode#pooled() the pooled modes}. A chunk taken from here still holds whatever its last
+ * execution wrote; the taker overwrites all of it before use.
  */
 final class ChunkPool {
 

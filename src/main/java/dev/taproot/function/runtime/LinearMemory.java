@@ -20,14 +20,15 @@ import java.util.Arrays;
  *
  * <p>The memory is held in {@link #CHUNK}-byte chunks, separate arrays: smaller than a Wasm page so
  * that {@link MemoryMode#LAZY} copies only what a guest touches (a small C guest touches a few KiB
- * of its stack, data and heap, not whole 64 KiB pages). The chunks earlier executions of the module
- * touched ({@link MemoryImage#workingSet}) are copied up front, so that the path of a missing chunk
- * is taken only where a guest goes somewhere new: taken on every execution, C2 inlined it into
- * every load and store and ran memory-heavy guests about a fifth slower. The chunk table is exactly
- * as long as the memory, so an index past it is an out-of-bounds access, and a null entry is a
- * chunk not yet copied from the image; the null check that finds it is the one the JVM would make
- * anyway. The memory limit is enforced in {@link #grow} alone: loads and stores check nothing but
- * the chunk table.
+ * of its stack, data and heap, not whole 64 KiB pages); the default, {@link
+ * MemoryMode#LAZY_POOLED}, copies into arrays earlier executions gave back. The chunks earlier
+ * executions of the module touched ({@link MemoryImage#workingSet}) are copied up front, so that
+ * the path of a missing chunk is taken only where a guest goes somewhere new: taken on every
+ * execution, C2 inlined it into every load and store and ran memory-heavy guests about a fifth
+ * slower. The chunk table is exactly as long as the memory, so an index past it is an out-of-bounds
+ * access, and a null entry is a chunk not yet copied from the image; the null check that finds it
+ * is the one the JVM would make anyway. The memory limit is enforced in {@link #grow} alone: loads
+ * and stores check nothing but the chunk table.
  *
  * <p>Not for shared memories (no atomics across threads): the image is only prepared for unshared
  * ones.
@@ -123,7 +124,7 @@ final class LinearMemory implements ExecutionMemory {
     }
     int first = chunks.length;
     chunks = Arrays.copyOf(chunks, (int) wanted * CHUNKS_PER_PAGE);
-    if (mode != MemoryMode.LAZY) {
+    if (!mode.lazy()) {
       for (int i = first; i < chunks.length; i++) {
         chunks[i] = materialise(i);
       }
@@ -148,7 +149,7 @@ final class LinearMemory implements ExecutionMemory {
     this.segments = dataSegments;
     if (!imaged && memoryIndex == 0 && untouched() && image.holds(dataSegments)) {
       imaged = true;
-      if (mode != MemoryMode.LAZY) {
+      if (!mode.lazy()) {
         for (int i = 0; i < chunks.length; i++) {
           chunks[i] = materialise(i);
         }
@@ -197,7 +198,7 @@ final class LinearMemory implements ExecutionMemory {
     if (faults > 0 && imaged) {
       image.touched(faulted, faults);
     }
-    if (mode == MemoryMode.POOLED) {
+    if (mode.pooled()) {
       for (byte[] chunk : chunks) {
         if (chunk != null) {
           pool.give(chunk);
@@ -484,7 +485,7 @@ final class LinearMemory implements ExecutionMemory {
   /** The chunk's initial content in an array of its own. */
   private byte[] materialise(int index) {
     byte[] initial = imaged && index < image.chunks() ? image.chunk(index) : null;
-    if (mode == MemoryMode.POOLED) {
+    if (mode.pooled()) {
       byte[] chunk = pool.take();
       if (initial != null) {
         System.arraycopy(initial, 0, chunk, 0, CHUNK);

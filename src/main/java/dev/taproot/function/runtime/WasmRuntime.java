@@ -23,7 +23,7 @@ public final class WasmRuntime implements AutoCloseable {
   /** Compiled functions kept by default; a compiled module costs roughly its size again in heap. */
   public static final int DEFAULT_CACHE_ENTRIES = 256;
 
-  /** Idle memory chunks kept for {@link MemoryMode#POOLED}. */
+  /** Idle memory chunks kept for the pooled memory modes ({@link MemoryMode#pooled()}). */
   private static final long POOLED_BYTES = 64L * 1024 * 1024;
 
   private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");

@@ -115,10 +115,16 @@ class LinearMemoryTest {
     }
   }
 
-  @org.junit.jupiter.api.Test
-  void theChunksOneExecutionTouchedAreFetchedUpFrontByTheNextAsTheImageHasThem() {
+  @ParameterizedTest
+  @EnumSource(
+      value = MemoryMode.class,
+      names = {"LAZY", "LAZY_POOLED"})
+  void theChunksOneExecutionTouchedAreFetchedUpFrontByTheNextAsTheImageHasThem(MemoryMode mode) {
     MemoryImage image = MemoryImage.prepare(MODULE);
-    LinearMemory first = memory(image, MemoryMode.LAZY, 8);
+    // One pool for both, as in the runtime: under LAZY_POOLED the second execution gets the very
+    // arrays the first one wrote into.
+    ChunkPool pool = new ChunkPool(1 << 20);
+    LinearMemory first = memory(image, mode, pool, 8);
     int stored = LinearMemory.CHUNK * 3 + 8;
     first.writeI32(stored, 0x7F7F7F7F);
     assertEquals(0x14131211, first.readInt(70000));
@@ -130,7 +136,7 @@ class LinearMemoryTest {
     assertArrayEquals(new int[] {3, 70000 / LinearMemory.CHUNK, 32}, image.workingSet());
 
     // The next execution starts from the image, not from what the first one wrote.
-    LinearMemory second = memory(image, MemoryMode.LAZY, 8);
+    LinearMemory second = memory(image, mode, pool, 8);
     assertEquals(0, second.readInt(stored));
     assertEquals(0x14131211, second.readInt(70000));
     second.grow(1);
@@ -155,13 +161,13 @@ class LinearMemoryTest {
   }
 
   private static LinearMemory memory(MemoryMode mode, int maximumPages) {
-    return memory(FRESH, mode, maximumPages);
+    return memory(FRESH, mode, new ChunkPool(1 << 20), maximumPages);
   }
 
-  private static LinearMemory memory(MemoryImage image, MemoryMode mode, int maximumPages) {
+  private static LinearMemory memory(
+      MemoryImage image, MemoryMode mode, ChunkPool pool, int maximumPages) {
     LinearMemory memory =
-        new LinearMemory(
-            image, mode, new ChunkPool(1 << 20), maximumPages, guard(maximumPages), null);
+        new LinearMemory(image, mode, pool, maximumPages, guard(maximumPages), null);
     // What Chicory's instantiation does: zero, then the module's own segments.
     memory.zero();
     memory.initialize(null, freshSegments());
