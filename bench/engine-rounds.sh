@@ -15,10 +15,16 @@ out=target/engine-rounds
 rm -rf "$out" && mkdir -p "$out"
 for i in $(seq 1 "$rounds"); do
   echo "round $i of $rounds ($(date -u +%H:%M:%S) UTC)"
-  java -Xmx2g -Dbench.plain=false "$@" \
+  if java -Xmx2g -Dbench.plain=false "$@" \
     -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-    dev.taproot.bench.EngineBench >"$out/round-$i.txt" 2>&1
-  grep -E '^\| (naive|engine)' "$out/round-$i.txt" | cut -d'|' -f2,3,7
+    dev.taproot.bench.EngineBench >"$out/round-$i.txt" 2>&1; then
+    grep -E '^\| (naive|engine)' "$out/round-$i.txt" | cut -d'|' -f2,3,7
+  else
+    # A failed round counts for nothing; the others still get their median.
+    mv "$out/round-$i.txt" "$out/failed-$i.txt"
+    echo "round $i failed (its output: $out/failed-$i.txt):"
+    tail -5 "$out/failed-$i.txt"
+  fi
 done
 python3 - "$out" <<'PY'
 import glob, re, statistics, sys

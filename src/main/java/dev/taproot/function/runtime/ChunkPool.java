@@ -29,6 +29,11 @@ final class ChunkPool {
     return chunk;
   }
 
+  /** How many chunks are waiting to be taken. */
+  int idle() {
+    return size.get();
+  }
+
   void give(byte[] chunk) {
     if (size.incrementAndGet() <= capacity) {
       free.offer(chunk);

@@ -30,7 +30,10 @@ public enum MemoryMode {
    */
   LAZY_POOLED(true, true);
 
-  /** The fastest in bench/runtime.sh and bench/engine.sh (see docs/benchmarks.md). */
+  /**
+   * The fastest set-up in bench/runtime.sh, and the fewest allocated bytes; bench/engine.sh cannot
+   * tell it from {@link #LAZY} (see docs/benchmarks.md).
+   */
   public static final MemoryMode DEFAULT = LAZY_POOLED;
 
   private final boolean lazy;

@@ -134,12 +134,15 @@ class LinearMemoryTest {
     assertEquals(3, first.faults());
     first.release();
     assertArrayEquals(new int[] {3, 70000 / LinearMemory.CHUNK, 32}, image.workingSet());
+    int pooled = mode == MemoryMode.LAZY_POOLED ? 3 : 0;
+    assertEquals(pooled, pool.idle(), "the chunks the first execution gave back");
 
     // The next execution starts from the image, not from what the first one wrote.
     LinearMemory second = memory(image, mode, pool, 8);
     assertEquals(0, second.readInt(stored));
     assertEquals(0x14131211, second.readInt(70000));
     second.grow(1);
+    assertEquals(0, pool.idle(), "the second took the first's arrays for its working set");
     assertEquals(0, second.readInt(grown));
     assertEquals(0, second.faults(), "every chunk it touched was fetched before it ran");
     second.read(LinearMemory.CHUNK * 5 + 1);
