@@ -15,10 +15,11 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import org.flywaydb.core.Flyway;
 
 /**
  * What the checkpoint writer's rows cost the database alone, in other shapes than the service
- * writes them: the same tables and indexes as {@code V1__schema.sql}, the mix of rows the engine
+ * writes them: the service's tables and indexes (its Flyway migrations), the mix of rows the engine
  * benchmark's pipeline writes (per execution one execution row, one lineage edge, and one new
  * payload, two for the middle step), in batches of 500 executions, one commit each. Prints one line
  * per shape: the time the statements and commits took per execution (the rows are made before the
@@ -52,8 +53,9 @@ public final class WriterShapeBench {
     Shape shape = Shape.valueOf(args[0]);
     boolean pg = args.length > 1 && args[1].equals("postgresql");
     int executions = args.length > 2 ? Integer.parseInt(args[2]) : 60_000;
-    try (Connection c = connect(pg)) {
-      createTables(c, pg, shape == Shape.BINARY_DIGEST);
+    String[] db = database(pg);
+    try (Connection c = DriverManager.getConnection(db[0], db[1], db[2])) {
+      createTables(c, db, pg, shape == Shape.BINARY_DIGEST);
       c.setAutoCommit(false);
       Rows rows = new Rows(shape == Shape.BINARY_DIGEST);
       insertRun(c, rows.runId);
@@ -83,55 +85,63 @@ public final class WriterShapeBench {
     }
   }
 
-  private static Connection connect(boolean pg) throws Exception {
+  /** {JDBC URL, user, password}. */
+  private static String[] database(boolean pg) throws Exception {
     if (pg) {
-      return DriverManager.getConnection(
-          "jdbc:postgresql://127.0.0.1:5432/taproot_shapes", "postgres", "");
+      return new String[] {"jdbc:postgresql://127.0.0.1:5432/taproot_shapes", "postgres", ""};
     }
     Path dir = Files.createTempDirectory("writer-shapes");
-    return DriverManager.getConnection(
-        "jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0", "sa", "");
+    return new String[] {"jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0", "sa", ""};
   }
 
-  private static void createTables(Connection c, boolean pg, boolean binaryDigest)
+  /**
+   * The service's own schema, from its Flyway migrations, so the bench writes into the same tables,
+   * indexes and foreign keys; for {@link Shape#BINARY_DIGEST} the payload table is made again with
+   * a 32-byte digest.
+   */
+  private static void createTables(Connection c, String[] db, boolean pg, boolean binaryDigest)
       throws SQLException {
-    try (Statement s = c.createStatement()) {
-      if (pg) {
-        s.execute("DROP TABLE IF EXISTS payload, execution, lineage_edge, run");
+    if (pg) {
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA public CASCADE");
+        s.execute("CREATE SCHEMA public");
       }
-      String digest = binaryDigest ? (pg ? "BYTEA" : "BINARY(32)") : "VARCHAR(71)";
-      s.execute(
-          "CREATE TABLE payload (digest "
-              + digest
-              + " PRIMARY KEY, size_bytes BIGINT NOT NULL, bytes BYTEA NOT NULL)");
-      s.execute("CREATE TABLE run (id VARCHAR(36) PRIMARY KEY)");
-      s.execute(
-          "CREATE TABLE execution (run_id VARCHAR(36) NOT NULL REFERENCES run (id), step_id VARCHAR(63) NOT NULL,"
-              + " item_key VARCHAR(64) NOT NULL, attempt INTEGER NOT NULL, item_order BIGINT NOT"
-              + " NULL, status VARCHAR(16) NOT NULL, function_ref VARCHAR(80), function_digest"
-              + " VARCHAR(71), input_digest VARCHAR(71), output_digest VARCHAR(71), error_code"
-              + " VARCHAR(32), error_message TEXT, logs TEXT, seed BIGINT NOT NULL, started_at"
-              + " TIMESTAMP WITH TIME ZONE NOT NULL, finished_at TIMESTAMP WITH TIME ZONE NOT NULL,"
-              + " duration_micros BIGINT NOT NULL, queued_micros BIGINT NOT NULL, trace_id"
-              + " VARCHAR(32), span_id VARCHAR(16), PRIMARY KEY (run_id, step_id, item_key,"
-              + " attempt))");
-      s.execute(
-          "CREATE INDEX ix_execution_order ON execution (run_id, step_id, item_order, attempt)");
-      s.execute(
-          "CREATE TABLE lineage_edge (run_id VARCHAR(36) NOT NULL, step_id VARCHAR(63) NOT NULL,"
-              + " item_key VARCHAR(64) NOT NULL, attempt INTEGER NOT NULL, from_step VARCHAR(63),"
-              + " from_key VARCHAR(64), from_attempt INTEGER, path VARCHAR(512) NOT NULL)");
-      s.execute(
-          "CREATE INDEX ix_lineage_down ON lineage_edge (run_id, step_id, item_key, attempt)");
-      s.execute("CREATE INDEX ix_lineage_up ON lineage_edge (run_id, from_step, from_key)");
+    }
+    Flyway.configure()
+        .dataSource(db[0], db[1], db[2])
+        .locations("filesystem:src/main/resources/db/migration")
+        .load()
+        .migrate();
+    if (binaryDigest) {
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP TABLE payload");
+        s.execute(
+            "CREATE TABLE payload (digest "
+                + (pg ? "BYTEA" : "BINARY(32)")
+                + " PRIMARY KEY, size_bytes BIGINT NOT NULL, bytes BYTEA NOT NULL)");
+      }
     }
   }
 
-  /** The run the checkpoints belong to (the execution table's foreign key, as in V1). */
+  /** The run the checkpoints belong to, and its workflow (the foreign keys of the schema). */
   private static void insertRun(Connection c, String runId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO run (id) VALUES (?)")) {
-      ps.setString(1, runId);
-      ps.executeUpdate();
+    Timestamp now = new Timestamp(System.currentTimeMillis());
+    try (PreparedStatement w =
+            c.prepareStatement(
+                "INSERT INTO workflow_version (name, version, yaml, created_at) VALUES (?, 1, ?, ?)");
+        PreparedStatement r =
+            c.prepareStatement(
+                "INSERT INTO run (id, workflow, workflow_version, status, input_digest,"
+                    + " input_format, created_at) VALUES (?, ?, 1, 'running', ?, 'x-ndjson', ?)")) {
+      w.setString(1, "shapes");
+      w.setString(2, "name: shapes");
+      w.setTimestamp(3, now);
+      w.executeUpdate();
+      r.setString(1, runId);
+      r.setString(2, "shapes");
+      r.setString(3, "sha256:" + "0".repeat(64));
+      r.setTimestamp(4, now);
+      r.executeUpdate();
     }
     c.commit();
   }

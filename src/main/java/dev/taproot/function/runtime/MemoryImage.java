@@ -27,10 +27,10 @@ final class MemoryImage {
 
   /**
    * The chunks executions of this module have touched so far (ascending indices, past the initial
-   * pages too when the guest grows its memory), which {@link MemoryMode#LAZY} copies up front: an
-   * execution then takes the slow path of a missing chunk only where its guest goes somewhere new,
-   * so the JIT treats that path as rare and keeps it out of the guest's loads and stores. Replaced,
-   * never changed in place.
+   * pages too when the guest grows its memory), which the lazy modes ({@link MemoryMode#lazy()})
+   * copy up front: an execution then takes the slow path of a missing chunk only where its guest
+   * goes somewhere new, so the JIT treats that path as rare and keeps it out of the guest's loads
+   * and stores. Replaced, never changed in place.
    */
   private volatile int[] workingSet = new int[0];
 
