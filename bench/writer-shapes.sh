@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # What the checkpoint writer's rows cost the database alone, written in other shapes (multi-row
 # statements, plain inserts instead of MERGE, a binary payload digest, no payloads): each shape in
-# a fresh JVM, rounds alternating, on H2 and PostgreSQL. Prints one line per shape and round.
+# a fresh JVM, rounds alternating, on H2 and PostgreSQL; ORDERED_KEYS gives the payloads keys that
+# arrive in order, to show what the digests' randomness costs. Prints one line per shape and round.
 #   bench/writer-shapes.sh                  # 3 rounds, both databases, 60,000 executions each
 #   ROUNDS=1 DBS=h2 bench/writer-shapes.sh
+#   SHAPES="BATCH ORDERED_KEYS" JAVA_OPTS=-Dbench.batch=2000 bench/writer-shapes.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/prepare.sh
@@ -11,8 +13,8 @@ psql -q -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHER
   || psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE taproot_shapes"
 for round in $(seq 1 "${ROUNDS:-3}"); do
   for db in ${DBS:-h2 postgresql}; do
-    for shape in BATCH MULTI_ROW MULTI_ROW_INSERT BINARY_DIGEST NO_PAYLOADS; do
-      java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
+    for shape in ${SHAPES:-BATCH MULTI_ROW MULTI_ROW_INSERT BINARY_DIGEST NO_PAYLOADS ORDERED_KEYS}; do
+      java -Xmx1g ${JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
         dev.taproot.bench.WriterShapeBench "$shape" "$db" "${EXECUTIONS:-60000}"
     done
   done

@@ -1,6 +1,7 @@
 package dev.taproot.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.cache.LruMap;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -30,7 +31,7 @@ public class PayloadStore {
    * the upload and again (as an update of the same row) when the first step checkpoints them as its
    * inputs.
    */
-  private final Map<String, Boolean> known = new Lru(REMEMBERED);
+  private final Map<String, Boolean> known = new LruMap<>(REMEMBERED);
 
   PayloadStore(AgroalDataSource dataSource) {
     this.dataSource = dataSource;
@@ -113,20 +114,5 @@ public class PayloadStore {
       }
     }
     return bytes;
-  }
-
-  /** A bounded map whose eldest (least recently used) entries go first. */
-  private static final class Lru extends java.util.LinkedHashMap<String, Boolean> {
-    private final int max;
-
-    Lru(int max) {
-      super(1024, 0.75f, true);
-      this.max = max;
-    }
-
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-      return size() > max;
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.cache.LruMap;
 import dev.taproot.checkpoint.AttemptConflictException;
 import dev.taproot.checkpoint.AttemptRef;
 import dev.taproot.checkpoint.Checkpoint;
@@ -51,6 +52,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
+  private static final int FINISHED_SUMMARIES_KEPT = 64;
+
   private final CheckpointWriter writer;
   private final ExecutionRunner runner;
   private final Event<RunFinished> finishedEvents;
@@ -68,13 +71,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
 
   /** Summaries of the runs that finished here most recently, for a quick redrive. */
   private final Map<String, RecordedRun.Summary> finished =
-      java.util.Collections.synchronizedMap(
-          new java.util.LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, RecordedRun.Summary> eldest) {
-              return size() > 64;
-            }
-          });
+      java.util.Collections.synchronizedMap(new LruMap<>(FINISHED_SUMMARIES_KEPT));
 
   private final PartitionSummaries partitionSummaries = new PartitionSummaries();
   private volatile Runnable afterUnitsDone = () -> {};

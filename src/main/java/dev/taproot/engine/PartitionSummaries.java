@@ -1,5 +1,6 @@
 package dev.taproot.engine;
 
+import dev.taproot.cache.LruMap;
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.Lease;
 import dev.taproot.checkpoint.RecordedAttempt;
@@ -22,14 +23,7 @@ final class PartitionSummaries {
   private static final int RUNS = 64;
 
   /** By run and generation, then by partition. */
-  private final Map<String, Map<Integer, RecordedRun.Summary>> byRun =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(
-            Map.Entry<String, Map<Integer, RecordedRun.Summary>> e) {
-          return size() > RUNS;
-        }
-      };
+  private final Map<String, Map<Integer, RecordedRun.Summary>> byRun = new LruMap<>(RUNS);
 
   /** A partition is done; {@code summary} is null when it was too big to keep. */
   synchronized void done(Lease partition, RecordedRun.Summary summary) {

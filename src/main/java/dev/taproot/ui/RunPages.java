@@ -1,6 +1,7 @@
 package dev.taproot.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.cache.LruMap;
 import dev.taproot.checkpoint.CanonicalJson;
 import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.ExecutionStatus;
@@ -45,14 +46,7 @@ class RunPages {
    * costs 20 grouped queries once, not at every refresh.
    */
   private final Map<String, Map<String, Map<String, Integer>>> finishedCounts =
-      java.util.Collections.synchronizedMap(
-          new java.util.LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(
-                Map.Entry<String, Map<String, Map<String, Integer>>> eldest) {
-              return size() > FINISHED_COUNTS_KEPT;
-            }
-          });
+      java.util.Collections.synchronizedMap(new LruMap<>(FINISHED_COUNTS_KEPT));
 
   RunPages(
       RunStore runs,

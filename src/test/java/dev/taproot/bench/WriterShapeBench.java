@@ -28,10 +28,11 @@ import org.flywaydb.core.Flyway;
  *
  * <p>Arguments: the shape (see {@link Shape}), the database ({@code h2}: a new file under /tmp;
  * {@code postgresql}: the database {@code taproot_shapes} on 127.0.0.1, recreated tables), and the
- * number of executions (default 60,000, as a 20,000-record run of three steps).
+ * number of executions (default 60,000, as a 20,000-record run of three steps). {@code
+ * -Dbench.batch=N} changes the executions per commit (default 500, the service's default).
  */
 public final class WriterShapeBench {
-  private static final int BATCH = 500;
+  private static final int BATCH = Integer.getInteger("bench.batch", 500);
   private static final int ROWS_PER_STATEMENT = 100;
   private static final String[] STEPS = {"parse", "enrich", "validate"};
 
@@ -46,7 +47,12 @@ public final class WriterShapeBench {
     /** {@link #BATCH} with the payload digest as 32 bytes instead of 71 characters. */
     BINARY_DIGEST,
     /** {@link #BATCH} without the payload rows: what the payloads cost. */
-    NO_PAYLOADS
+    NO_PAYLOADS,
+    /**
+     * {@link #BATCH} with payload keys that arrive in ascending order (a counter in the digest's
+     * first hex digits): what the randomness of real digests costs the payload table's index.
+     */
+    ORDERED_KEYS
   }
 
   public static void main(String[] args) throws Exception {
@@ -57,7 +63,7 @@ public final class WriterShapeBench {
     try (Connection c = DriverManager.getConnection(db[0], db[1], db[2])) {
       createTables(c, db, pg, shape == Shape.BINARY_DIGEST);
       c.setAutoCommit(false);
-      Rows rows = new Rows(shape == Shape.BINARY_DIGEST);
+      Rows rows = new Rows(shape == Shape.BINARY_DIGEST, shape == Shape.ORDERED_KEYS);
       insertRun(c, rows.runId);
       int batches = executions / BATCH;
       executions = batches * BATCH;
@@ -198,6 +204,8 @@ public final class WriterShapeBench {
   /** One batch's rows, in the shape of the engine benchmark's three-step pipeline. */
   private static final class Rows {
     private final boolean binaryDigest;
+    private final boolean orderedKeys;
+    private long keys;
     final String runId = UUID.randomUUID().toString();
     private final Random random = new Random(1);
     private final MessageDigest sha256;
@@ -205,8 +213,9 @@ public final class WriterShapeBench {
     final List<Object[]> executions = new ArrayList<>();
     final List<Object[]> edges = new ArrayList<>();
 
-    Rows(boolean binaryDigest) throws Exception {
+    Rows(boolean binaryDigest, boolean orderedKeys) throws Exception {
       this.binaryDigest = binaryDigest;
+      this.orderedKeys = orderedKeys;
       this.sha256 = MessageDigest.getInstance("SHA-256");
     }
 
@@ -225,7 +234,7 @@ public final class WriterShapeBench {
         // the previous step's outputs, stored already
         for (int p = 0; withPayloads && p < (step == 1 ? 2 : 1); p++) {
           byte[] d = p == 0 ? digest : sha256.digest(digest);
-          Object key = binaryDigest ? d : "sha256:" + HexFormat.of().formatHex(d);
+          Object key = binaryDigest ? d : textKey(d);
           payloads.add(new Object[] {key, (long) body.length, body});
         }
         Timestamp now = new Timestamp(System.currentTimeMillis());
@@ -258,6 +267,11 @@ public final class WriterShapeBench {
               runId, STEPS[step], key, 1, step == 0 ? null : STEPS[step - 1], key, 1, ""
             });
       }
+    }
+
+    private String textKey(byte[] digest) {
+      String hex = HexFormat.of().formatHex(digest);
+      return "sha256:" + (orderedKeys ? String.format("%012d", keys++) + hex.substring(12) : hex);
     }
   }
 

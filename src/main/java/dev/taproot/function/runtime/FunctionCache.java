@@ -1,6 +1,6 @@
 package dev.taproot.function.runtime;
 
-import java.util.LinkedHashMap;
+import dev.taproot.cache.LruMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,14 +26,7 @@ final class FunctionCache {
       throw new IllegalArgumentException("cache capacity must be at least 1, was " + capacity);
     }
     this.capacity = capacity;
-    this.entries =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          @Override
-          protected boolean removeEldestEntry(
-              Map.Entry<String, CompletableFuture<CompiledFunction>> eldest) {
-            return size() > FunctionCache.this.capacity;
-          }
-        };
+    this.entries = new LruMap<>(capacity);
   }
 
   CompiledFunction get(String digest, Loader loader) throws InvalidModuleException {
