@@ -2,6 +2,7 @@ package dev.taproot.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.Checkpoint;
+import dev.taproot.checkpoint.CheckpointValues;
 import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRef;
@@ -52,6 +53,7 @@ public class RunResource {
   private final ExecutionStore checkpoints;
   private final RunStore runStore;
   private final PayloadStore payloads;
+  private final CheckpointValues checkpointValues;
   private final WorkflowCatalog catalog;
   private final TaprootConfig config;
 
@@ -62,6 +64,7 @@ public class RunResource {
       ExecutionStore checkpoints,
       RunStore runStore,
       PayloadStore payloads,
+      CheckpointValues checkpointValues,
       WorkflowCatalog catalog,
       TaprootConfig config) {
     this.runs = runs;
@@ -70,6 +73,7 @@ public class RunResource {
     this.checkpoints = checkpoints;
     this.runStore = runStore;
     this.payloads = payloads;
+    this.checkpointValues = checkpointValues;
     this.catalog = catalog;
     this.config = config;
   }
@@ -325,16 +329,15 @@ public class RunResource {
               + "/items");
     }
     Checkpoint last = attempts.get(attempts.size() - 1);
-    String outputDigest = last.outcome().outputDigest();
-    Map<String, JsonNode> values = payloads.getAll(Arrays.asList(last.inputDigest(), outputDigest));
+    CheckpointValues.InputAndOutput values = checkpointValues.of(last);
     return new CheckpointView(
         id,
         step,
         key,
         last.outcome().status().id(),
         last.attempt().number(),
-        values.get(last.inputDigest()),
-        values.get(outputDigest),
+        values.input(),
+        values.output(),
         error(last),
         last.guest().logs(),
         ref(last),

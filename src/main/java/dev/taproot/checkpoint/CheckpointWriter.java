@@ -167,7 +167,9 @@ public class CheckpointWriter {
     return batchNanos.get();
   }
 
-  /** Bytes of new payloads written since start (for metrics). */
+  /**
+   * Bytes of new values written since start, in payload rows and in checkpoint rows (for metrics).
+   */
   public long payloadBytesWritten() {
     return payloadBytes.get();
   }
@@ -462,14 +464,14 @@ public class CheckpointWriter {
             statuses.add(u.update());
           }
         }
-        List<String> newDigests = writePayloads(c, held, statuses);
-        executionStore.insert(c, held);
+        Values values = writeValues(c, held, statuses);
+        executionStore.insert(c, held, values.inline());
         executionStore.insertEdges(c, held);
         List<RunUpdate> applied = runStore.update(c, statuses);
         cluster.done(c, finished);
         FaultInjection.reach(FaultInjection.Point.BEFORE_CHECKPOINT_COMMIT);
         c.commit();
-        payloadStore.committed(newDigests);
+        payloadStore.committed(values.stored());
         FaultInjection.reach(FaultInjection.Point.AFTER_CHECKPOINT_COMMIT);
         return new Written(held, applied, finished, lost);
       } catch (SQLException e) {
@@ -479,21 +481,45 @@ public class CheckpointWriter {
     }
   }
 
-  private List<String> writePayloads(
-      Connection c, List<ExecutionRecord> executions, List<RunUpdate> runs) throws SQLException {
+  /**
+   * Where a batch's new values go: small inputs and outputs of checkpoints into their own rows
+   * ({@code inline}), the rest, and every run output, into the payload table ({@code stored},
+   * written here). Values the payload table holds already are written nowhere.
+   */
+  private record Values(Set<String> inline, List<String> stored) {}
+
+  private Values writeValues(Connection c, List<ExecutionRecord> executions, List<RunUpdate> runs)
+      throws SQLException {
     List<Payload> offered = new ArrayList<>();
     for (ExecutionRecord r : executions) {
       offered.add(r.input());
       offered.add(r.output());
     }
-    for (RunUpdate u : runs) {
-      offered.add(u.output());
-    }
     Map<String, Payload> fresh = payloadStore.unknown(offered);
-    if (fresh.isEmpty()) {
-      return List.of();
+    Set<String> inline = new java.util.HashSet<>();
+    for (Payload p : fresh.values()) {
+      if (p.bytes().length <= ExecutionStore.INLINE_MAX_BYTES) {
+        inline.add(p.digest());
+      }
     }
-    payloadBytes.addAndGet(PayloadStore.insert(c, dialect, fresh.values()));
-    return new ArrayList<>(fresh.keySet());
+    fresh.keySet().removeAll(inline);
+    List<Payload> runOutputs = new ArrayList<>();
+    for (RunUpdate u : runs) {
+      runOutputs.add(u.output());
+    }
+    payloadStore.unknown(runOutputs).forEach(fresh::putIfAbsent);
+    long bytes = 0;
+    for (ExecutionRecord r : executions) {
+      bytes += inlineBytes(r.input(), inline) + inlineBytes(r.output(), inline);
+    }
+    if (!fresh.isEmpty()) {
+      bytes += PayloadStore.insert(c, dialect, fresh.values());
+    }
+    payloadBytes.addAndGet(bytes);
+    return new Values(inline, new ArrayList<>(fresh.keySet()));
+  }
+
+  private static long inlineBytes(Payload p, Set<String> inline) {
+    return p != null && inline.contains(p.digest()) ? p.bytes().length : 0;
   }
 }

@@ -1,5 +1,6 @@
 package dev.taproot.checkpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -26,6 +27,13 @@ import java.util.Set;
 @ApplicationScoped
 public class ExecutionStore implements RecordedAttempts {
   private static final int CHUNK = 500;
+
+  /**
+   * Largest input or output kept in the checkpoint's own row instead of the payload table (see
+   * V6__inline_values.sql): a new payload row costs H2 a page of the random-keyed digest index.
+   */
+  static final int INLINE_MAX_BYTES = 4096;
+
   private static final String UNIQUE_VIOLATION = "23505";
 
   private static final String COLUMNS =
@@ -63,8 +71,11 @@ public class ExecutionStore implements RecordedAttempts {
 
   // --- writing ---------------------------------------------------------------------------------
 
-  /** Inserts the rows of {@code records} on {@code c}, inside the caller's transaction. */
-  void insert(Connection c, List<ExecutionRecord> records) throws SQLException {
+  /**
+   * Inserts the rows of {@code records} on {@code c}, inside the caller's transaction; the inputs
+   * and outputs whose digests are in {@code inline} are kept in the row itself.
+   */
+  void insert(Connection c, List<ExecutionRecord> records, Set<String> inline) throws SQLException {
     if (records.isEmpty()) {
       return;
     }
@@ -72,7 +83,8 @@ public class ExecutionStore implements RecordedAttempts {
         c.prepareStatement(
             "INSERT INTO execution ("
                 + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ", input_bytes, output_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (ExecutionRecord r : records) {
         Checkpoint row = r.checkpoint();
         Outcome outcome = row.outcome();
@@ -96,11 +108,17 @@ public class ExecutionStore implements RecordedAttempts {
         ps.setLong(i++, row.timing().durationMicros());
         ps.setLong(i++, row.timing().queuedMicros());
         ps.setString(i++, row.span().traceId());
-        ps.setString(i, row.span().spanId());
+        ps.setString(i++, row.span().spanId());
+        ps.setBytes(i++, inlined(r.input(), inline));
+        ps.setBytes(i, inlined(r.output(), inline));
         ps.addBatch();
       }
       ps.executeBatch();
     }
+  }
+
+  private static byte[] inlined(Payload p, Set<String> inline) {
+    return p != null && inline.contains(p.digest()) ? p.bytes() : null;
   }
 
   /** Whether a failed write broke a primary key: an attempt that is already checkpointed. */
@@ -281,6 +299,61 @@ public class ExecutionStore implements RecordedAttempts {
             out.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
                 .put(ExecutionStatus.of(rs.getString(2)), rs.getInt(3)));
     return out;
+  }
+
+  /**
+   * The values of {@code values} that their checkpoints kept in their own rows, by digest; those
+   * kept in the payload table (or nowhere) are absent.
+   */
+  Map<String, JsonNode> inlineValues(Collection<ValueAt> values) {
+    // by run and step, then by "key#attempt": one query per chunk of keys, on the primary key
+    Map<List<String>, Map<String, List<ValueAt>>> wanted = new LinkedHashMap<>();
+    for (ValueAt v : values) {
+      AttemptRef a = v.attempt();
+      wanted
+          .computeIfAbsent(List.of(a.runId(), a.step()), k -> new LinkedHashMap<>())
+          .computeIfAbsent(a.key() + "#" + a.number(), k -> new ArrayList<>())
+          .add(v);
+    }
+    Map<String, JsonNode> out = new HashMap<>();
+    for (Map.Entry<List<String>, Map<String, List<ValueAt>>> step : wanted.entrySet()) {
+      Map<String, List<ValueAt>> byAttempt = step.getValue();
+      List<String> keys = new ArrayList<>(new LinkedHashSet<>(keysOf(byAttempt.values())));
+      for (int from = 0; from < keys.size(); from += CHUNK) {
+        List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+        List<Object> params = new ArrayList<>(step.getKey());
+        params.addAll(chunk);
+        query(
+            "SELECT item_key, attempt, input_bytes, output_bytes FROM execution"
+                + " WHERE run_id = ? AND step_id = ? AND item_key IN ("
+                + String.join(",", Collections.nCopies(chunk.size(), "?"))
+                + ") AND (input_bytes IS NOT NULL OR output_bytes IS NOT NULL)",
+            params,
+            rs -> {
+              List<ValueAt> these = byAttempt.get(rs.getString(1) + "#" + rs.getInt(2));
+              if (these == null) {
+                return;
+              }
+              byte[] input = rs.getBytes(3);
+              byte[] output = rs.getBytes(4);
+              for (ValueAt v : these) {
+                byte[] bytes = v.output() ? output : input;
+                if (bytes != null) {
+                  out.computeIfAbsent(v.digest(), d -> CanonicalJson.parse(bytes));
+                }
+              }
+            });
+      }
+    }
+    return out;
+  }
+
+  private static List<String> keysOf(Collection<List<ValueAt>> values) {
+    List<String> keys = new ArrayList<>();
+    for (List<ValueAt> vs : values) {
+      keys.add(vs.get(0).attempt().key());
+    }
+    return keys;
   }
 
   // --- what the scheduler rebuilds a run from --------------------------------------------------

@@ -28,9 +28,9 @@ interface Dispatcher {
   void partitionDone(RunContext ctx);
 
   /**
-   * The stored values of payload digests, for outputs a restarted run only knew by digest. Called
-   * from workers and the writer thread.
+   * The recorded values of checkpoints, by digest, for outputs a restarted run only knew by digest.
+   * Called from workers and the writer thread.
    */
-  java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> payloads(
-      java.util.Collection<String> digests);
+  java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> values(
+      java.util.Collection<dev.taproot.checkpoint.ValueAt> values);
 }

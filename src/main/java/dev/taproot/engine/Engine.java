@@ -5,6 +5,7 @@ import dev.taproot.cache.LruMap;
 import dev.taproot.checkpoint.AttemptConflictException;
 import dev.taproot.checkpoint.AttemptRef;
 import dev.taproot.checkpoint.Checkpoint;
+import dev.taproot.checkpoint.CheckpointValues;
 import dev.taproot.checkpoint.CheckpointWriter;
 import dev.taproot.checkpoint.ExecutionRecord;
 import dev.taproot.checkpoint.ExecutionStore;
@@ -12,11 +13,11 @@ import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.Lease;
 import dev.taproot.checkpoint.Outcome;
 import dev.taproot.checkpoint.Payload;
-import dev.taproot.checkpoint.PayloadStore;
 import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.checkpoint.RunFinished;
 import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.checkpoint.RunUpdate;
+import dev.taproot.checkpoint.ValueAt;
 import dev.taproot.config.TaprootConfig;
 import dev.taproot.error.ConflictException;
 import dev.taproot.telemetry.ExecutionLog;
@@ -67,7 +68,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
 
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService timer;
-  private final PayloadStore payloads;
+  private final CheckpointValues checkpointValues;
 
   /** Summaries of the runs that finished here most recently, for a quick redrive. */
   private final Map<String, RecordedRun.Summary> finished =
@@ -92,11 +93,11 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
       TaprootConfig config,
       Event<RunFinished> finishedEvents,
       ExecutionTracing tracing,
-      PayloadStore payloads,
+      CheckpointValues checkpointValues,
       ExecutionStore executions) {
     this.executions = executions;
     this.tracing = tracing;
-    this.payloads = payloads;
+    this.checkpointValues = checkpointValues;
     this.writer = writer;
     this.runner = runner;
     this.finishedEvents = finishedEvents;
@@ -374,8 +375,8 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   }
 
   @Override
-  public Map<String, JsonNode> payloads(Collection<String> digests) {
-    return payloads.getAll(digests);
+  public Map<String, JsonNode> values(Collection<ValueAt> values) {
+    return checkpointValues.read(values);
   }
 
   // --- CheckpointWriter.Listener ----------------------------------------------------------------

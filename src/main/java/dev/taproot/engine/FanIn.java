@@ -1,6 +1,9 @@
 package dev.taproot.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.checkpoint.AttemptRef;
+import dev.taproot.checkpoint.ItemRef;
+import dev.taproot.checkpoint.ValueAt;
 import dev.taproot.expression.CelValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,17 +15,18 @@ import java.util.Map;
  * known only by digest are read then, in one batch, on the reading thread: a worker, for a fan-in
  * input, so that reading 100,000 payloads never holds up the checkpoint writer.
  */
-record FanIn(List<FanIn.Entry> entries, Dispatcher dispatcher, String runId) {
+record FanIn(List<FanIn.Entry> entries, Dispatcher dispatcher, String runId, String step) {
   record Entry(String key, int attempt, JsonNode output, String digest, String spanId) {}
 
   Object celValue() {
-    List<String> missing = new ArrayList<>();
+    List<ValueAt> missing = new ArrayList<>();
     for (Entry e : entries) {
       if (e.output() == null) {
-        missing.add(e.digest());
+        AttemptRef recordedBy = new AttemptRef(runId, new ItemRef(step, e.key()), e.attempt());
+        missing.add(ValueAt.outputOf(recordedBy, e.digest()));
       }
     }
-    Map<String, JsonNode> read = missing.isEmpty() ? Map.of() : dispatcher.payloads(missing);
+    Map<String, JsonNode> read = missing.isEmpty() ? Map.of() : dispatcher.values(missing);
     List<Object> list = new ArrayList<>(entries.size());
     for (Entry e : entries) {
       JsonNode output = e.output() != null ? e.output() : read.get(e.digest());

@@ -3,9 +3,11 @@ package dev.taproot.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taproot.checkpoint.AttemptRef;
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.LineageEdge;
 import dev.taproot.checkpoint.RecordedAttempt;
+import dev.taproot.checkpoint.ValueAt;
 import dev.taproot.definition.ForEach;
 import dev.taproot.expression.Bindings;
 import dev.taproot.expression.CelValues;
@@ -174,7 +176,8 @@ final class ItemInputs {
   private JsonNode output(ItemState i) {
     String digest = i.outputDigest();
     if (i.output == null && digest != null) {
-      i.output = dispatcher.payloads(List.of(digest)).get(digest);
+      AttemptRef recordedBy = new AttemptRef(ctx.runId, new ItemRef(i.step, i.key), i.attempt);
+      i.output = dispatcher.values(List.of(ValueAt.outputOf(recordedBy, digest))).get(digest);
       if (i.output == null) {
         throw new MissingPayloadException(ctx.runId, digest);
       }
@@ -211,6 +214,6 @@ final class ItemInputs {
       merged.addAll(entries.subList(next, entries.size()));
       entries = merged;
     }
-    return new FanIn(entries, dispatcher, ctx.runId);
+    return new FanIn(entries, dispatcher, ctx.runId, p.id());
   }
 }

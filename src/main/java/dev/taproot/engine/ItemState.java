@@ -8,6 +8,7 @@ import java.util.List;
 
 /** One (step, item key) of a live run. Guarded by its {@link RunState}'s lock. */
 final class ItemState {
+  final String step;
   final String key;
   final long order;
 
@@ -50,7 +51,7 @@ final class ItemState {
    * that follow it; it belongs to no step's items.
    */
   static ItemState recorded(RecordedAttempt r) {
-    ItemState state = new ItemState(r.key(), r.order(), null, null, List.of());
+    ItemState state = new ItemState(r.item().step(), r.key(), r.order(), null, null, List.of());
     state.attempt = r.attempt();
     state.spanId = r.spanId();
     state.outcome = r.outcome();
@@ -58,7 +59,14 @@ final class ItemState {
     return state;
   }
 
-  ItemState(String key, long order, JsonNode item, ItemState follows, List<LineageEdge> origin) {
+  ItemState(
+      String step,
+      String key,
+      long order,
+      JsonNode item,
+      ItemState follows,
+      List<LineageEdge> origin) {
+    this.step = step;
     this.key = key;
     this.order = order;
     this.item = item;

@@ -389,7 +389,7 @@ final class RunState {
       ItemState follows,
       List<LineageEdge> origin,
       boolean blocked) {
-    ItemState state = new ItemState(key, order, item, follows, origin);
+    ItemState state = new ItemState(s.id(), key, order, item, follows, origin);
     s.items.put(key, state);
     s.setStatus(state, ItemStatus.PENDING);
     s.unfinished++;
@@ -485,7 +485,7 @@ final class RunState {
   }
 
   private void failWithoutRunning(StepState s, Outcome.Failed failure) {
-    ItemState state = new ItemState("0", 0, null, null, List.of());
+    ItemState state = new ItemState(s.id(), "0", 0, null, null, List.of());
     s.items.put("0", state);
     s.setStatus(state, ItemStatus.PENDING);
     s.unfinished++;

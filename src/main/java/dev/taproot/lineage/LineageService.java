@@ -3,12 +3,13 @@ package dev.taproot.lineage;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.AttemptRef;
 import dev.taproot.checkpoint.Checkpoint;
+import dev.taproot.checkpoint.CheckpointValues;
 import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.LineageStore;
-import dev.taproot.checkpoint.PayloadStore;
 import dev.taproot.checkpoint.RunStore;
 import dev.taproot.checkpoint.StoredRun;
+import dev.taproot.checkpoint.ValueAt;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
 import dev.taproot.error.ConflictException;
@@ -37,19 +38,19 @@ public class LineageService {
   private final ExecutionStore checkpoints;
   private final LineageStore edges;
   private final RunStore runs;
-  private final PayloadStore payloads;
+  private final CheckpointValues checkpointValues;
   private final WorkflowCatalog catalog;
 
   LineageService(
       ExecutionStore checkpoints,
       LineageStore edges,
       RunStore runs,
-      PayloadStore payloads,
+      CheckpointValues checkpointValues,
       WorkflowCatalog catalog) {
     this.edges = edges;
     this.runs = runs;
     this.checkpoints = checkpoints;
-    this.payloads = payloads;
+    this.checkpointValues = checkpointValues;
     this.catalog = catalog;
   }
 
@@ -103,7 +104,7 @@ public class LineageService {
     }
     List<LineageGraph.Node> list = new ArrayList<>(nodes.values());
     if (values) {
-      list = withValues(list);
+      list = withValues(run.id(), list);
     }
     return new LineageGraph(
         run.id(), root.id(), direction.name().toLowerCase(), list, edges, truncated);
@@ -201,13 +202,21 @@ public class LineageService {
     }
   }
 
-  private List<LineageGraph.Node> withValues(List<LineageGraph.Node> nodes) {
-    List<String> digests = new ArrayList<>();
+  private List<LineageGraph.Node> withValues(String runId, List<LineageGraph.Node> nodes) {
+    List<ValueAt> wanted = new ArrayList<>();
     for (LineageGraph.Node n : nodes) {
-      digests.add(n.inputDigest());
-      digests.add(n.outputDigest());
+      AttemptRef recordedBy =
+          n.kind().equals(LineageGraph.EXECUTION)
+              ? new AttemptRef(runId, new ItemRef(n.step(), n.key()), n.attempt())
+              : null;
+      if (n.inputDigest() != null) {
+        wanted.add(new ValueAt(n.inputDigest(), recordedBy, false));
+      }
+      if (n.outputDigest() != null) {
+        wanted.add(new ValueAt(n.outputDigest(), recordedBy, true));
+      }
     }
-    Map<String, JsonNode> values = payloads.getAll(digests);
+    Map<String, JsonNode> values = checkpointValues.read(wanted);
     return nodes.stream()
         .map(n -> n.withValues(values.get(n.inputDigest()), values.get(n.outputDigest())))
         .toList();

@@ -2,11 +2,11 @@ package dev.taproot.replay;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.Checkpoint;
+import dev.taproot.checkpoint.CheckpointValues;
 import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.Outcome;
 import dev.taproot.checkpoint.Payload;
-import dev.taproot.checkpoint.PayloadStore;
 import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.definition.FunctionAlias;
 import dev.taproot.definition.StepDefinition;
@@ -29,20 +29,20 @@ import java.util.Objects;
 @ApplicationScoped
 public class ReplayService {
   private final ExecutionStore checkpoints;
-  private final PayloadStore payloads;
+  private final CheckpointValues checkpointValues;
   private final WorkflowCatalog catalog;
   private final ExecutionRunner runner;
   private final ReplayPool pool;
 
   ReplayService(
       ExecutionStore checkpoints,
-      PayloadStore payloads,
+      CheckpointValues checkpointValues,
       WorkflowCatalog catalog,
       ExecutionRunner runner,
       ReplayPool pool) {
     this.pool = pool;
     this.checkpoints = checkpoints;
-    this.payloads = payloads;
+    this.checkpointValues = checkpointValues;
     this.catalog = catalog;
     this.runner = runner;
   }
@@ -101,11 +101,18 @@ public class ReplayService {
                 abiOf(recorded.function().ref(), alias),
                 alias.export())
             : override(alias, functionRef);
-    JsonNode recordedInputValue = payloads.get(recorded.inputDigest()).orElseThrow();
+    CheckpointValues.InputAndOutput recordedValues = checkpointValues.of(recorded);
+    JsonNode recordedInputValue = recordedValues.input();
+    if (recordedInputValue == null) {
+      throw new java.util.NoSuchElementException(
+          "the recorded input "
+              + recorded.inputDigest()
+              + " of "
+              + recorded.attempt()
+              + " is lost");
+    }
     JsonNode input = editedInput == null ? recordedInputValue : editedInput;
-    String recordedDigest = recorded.outcome().outputDigest();
-    JsonNode recordedOutput =
-        recordedDigest == null ? null : payloads.get(recordedDigest).orElse(null);
+    JsonNode recordedOutput = recordedValues.output();
     ExecutionRunner.Attempted replayed =
         pool.run(
             () ->

@@ -2,9 +2,9 @@ package dev.taproot.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.Checkpoint;
+import dev.taproot.checkpoint.CheckpointValues;
 import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRef;
-import dev.taproot.checkpoint.PayloadStore;
 import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.definition.FunctionAlias;
 import dev.taproot.definition.StepDefinition;
@@ -34,7 +34,7 @@ import java.util.Set;
 class ItemPage {
   private final RunLoader loader;
   private final ExecutionStore checkpoints;
-  private final PayloadStore payloads;
+  private final CheckpointValues checkpointValues;
   private final WorkflowCatalog catalog;
   private final FunctionRegistry functions;
   private final LineageService lineage;
@@ -44,7 +44,7 @@ class ItemPage {
   ItemPage(
       RunLoader loader,
       ExecutionStore checkpoints,
-      PayloadStore payloads,
+      CheckpointValues checkpointValues,
       WorkflowCatalog catalog,
       FunctionRegistry functions,
       LineageService lineage,
@@ -52,7 +52,7 @@ class ItemPage {
       RunPages runPages) {
     this.loader = loader;
     this.checkpoints = checkpoints;
-    this.payloads = payloads;
+    this.checkpointValues = checkpointValues;
     this.catalog = catalog;
     this.functions = functions;
     this.lineage = lineage;
@@ -171,10 +171,9 @@ class ItemPage {
               + "' (not executed yet, or no such key)");
     }
     Checkpoint last = attempts.get(attempts.size() - 1);
-    JsonNode input =
-        last.inputDigest() == null ? null : payloads.get(last.inputDigest()).orElse(null);
-    String outDigest = last.outcome().outputDigest();
-    JsonNode output = outDigest == null ? null : payloads.get(outDigest).orElse(null);
+    CheckpointValues.InputAndOutput recorded = checkpointValues.of(last);
+    JsonNode input = recorded.input();
+    JsonNode output = recorded.output();
 
     OriginView origin = null;
     String originError = null;

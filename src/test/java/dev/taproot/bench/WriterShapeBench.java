@@ -29,7 +29,8 @@ import org.flywaydb.core.Flyway;
  * <p>Arguments: the shape (see {@link Shape}), the database ({@code h2}: a new file under /tmp;
  * {@code postgresql}: the database {@code taproot_shapes} on 127.0.0.1, recreated tables), and the
  * number of executions (default 60,000, as a 20,000-record run of three steps). {@code
- * -Dbench.batch=N} changes the executions per commit (default 500, the service's default).
+ * -Dbench.batch=N} changes the executions per commit (default 500, the service's default); {@code
+ * -Dbench.h2-options=;NAME=VALUE…} is appended to the H2 URL (e.g. {@code ;CACHE_SIZE=131072}).
  */
 public final class WriterShapeBench {
   private static final int BATCH = Integer.getInteger("bench.batch", 500);
@@ -97,7 +98,14 @@ public final class WriterShapeBench {
       return new String[] {"jdbc:postgresql://127.0.0.1:5432/taproot_shapes", "postgres", ""};
     }
     Path dir = Files.createTempDirectory("writer-shapes");
-    return new String[] {"jdbc:h2:file:" + dir.resolve("db") + ";WRITE_DELAY=0", "sa", ""};
+    return new String[] {
+      "jdbc:h2:file:"
+          + dir.resolve("db")
+          + ";WRITE_DELAY=0"
+          + System.getProperty("bench.h2-options", ""),
+      "sa",
+      ""
+    };
   }
 
   /**

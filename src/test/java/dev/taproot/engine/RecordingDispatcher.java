@@ -15,6 +15,7 @@ import dev.taproot.checkpoint.Payload;
 import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.checkpoint.SpanRef;
+import dev.taproot.checkpoint.ValueAt;
 import dev.taproot.definition.Definitions;
 import dev.taproot.definition.FunctionAlias;
 import dev.taproot.definition.WorkflowDefinition;
@@ -319,9 +320,10 @@ final class RecordingDispatcher implements Dispatcher {
   }
 
   @Override
-  public Map<String, JsonNode> payloads(Collection<String> digests) {
+  public Map<String, JsonNode> values(Collection<ValueAt> values) {
     Map<String, JsonNode> out = new HashMap<>();
-    for (String d : digests) {
+    for (ValueAt v : values) {
+      String d = v.digest();
       payloadReads.add(d);
       if (stored.containsKey(d)) {
         out.put(d, stored.get(d));

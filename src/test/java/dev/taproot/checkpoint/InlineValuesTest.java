@@ -1,0 +1,146 @@
+package dev.taproot.checkpoint;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taproot.support.Api;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A checkpoint keeps an input or output of up to 4 KiB in its own row instead of the payload table,
+ * and every reader finds it there: the item API, and a fan-in that reads its items' outputs back
+ * from the database (a redrive of the fan-in alone), on H2 and on PostgreSQL (the integration
+ * profile runs this class again). Larger values still go to the payload table, once per digest.
+ */
+@QuarkusTest
+class InlineValuesTest {
+  /** Over {@link ExecutionStore#INLINE_MAX_BYTES} once wrapped as the echo's input. */
+  private static final String BIG = "x".repeat(ExecutionStore.INLINE_MAX_BYTES + 100);
+
+  @Inject AgroalDataSource dataSource;
+  @Inject CheckpointWriter writer;
+
+  @Test
+  void smallValuesStayInTheirCheckpointsRowsAndEveryReaderFindsThem() throws Exception {
+    String echo = Api.register("echo", Api.testModule("echo"));
+    String wf = Api.unique("inline");
+    Api.submit(
+        """
+        name: %s
+        functions:
+          echo: { ref: %s }
+        steps:
+          each: { function: echo, forEach: "${{ input.items }}", input: "${{ item }}" }
+          all: { function: echo, input: "${{ steps.each.items }}" }
+        """
+            .formatted(wf, echo));
+    String run =
+        Api.start(
+            wf,
+            "{\"items\": [{\"n\": 0}, {\"n\": 1}, {\"n\": 2, \"pad\": \""
+                + BIG
+                + "\"}, {\"n\": 3, \"s\": \"ünïcødé \\u0000 nul\"}]}");
+    assertEquals("succeeded", Api.awaitFinished(run).getString("status"));
+    assertTrue(writer.awaitIdle(10_000));
+
+    for (String key : List.of("0", "1", "3")) {
+      Row row = row(run, "each", key, 1);
+      assertNotNull(row.outputBytes, "item " + key + "'s small output is kept in its row");
+      assertFalse(inPayloadTable(row.outputDigest), "and not in the payload table");
+    }
+    Row big = row(run, "each", "2", 1);
+    assertNull(big.outputBytes, "a value over 4 KiB is not kept in the row");
+    assertTrue(inPayloadTable(big.outputDigest), "it is in the payload table");
+
+    JsonPath small = Api.item(run, "each", "3");
+    assertEquals(3, small.getInt("output.n"));
+    assertEquals("ünïcødé \u0000 nul", small.getString("output.s"));
+    assertEquals(3, small.getInt("input.n"));
+    assertEquals(BIG, Api.item(run, "each", "2").getString("output.pad"));
+    JsonPath fanIn = Api.item(run, "all", "0");
+    List<Map<String, Object>> seen = fanIn.getList("output");
+    assertEquals(4, seen.size(), "the fan-in saw every item");
+    String firstOutput = row(run, "all", "0", 1).outputDigest;
+
+    // The fan-in alone again: its items are not rebuilt, so it reads their outputs from their rows
+    given()
+        .contentType("application/json")
+        .body("{\"items\": [\"0\"], \"from\": \"all\"}")
+        .when()
+        .post("/api/v1/runs/" + run + "/redrive")
+        .then()
+        .statusCode(202);
+    assertEquals("succeeded", Api.awaitFinished(run, Duration.ofSeconds(60)).getString("status"));
+    assertTrue(writer.awaitIdle(10_000));
+    Row again = row(run, "all", "0", 2);
+    assertEquals(
+        firstOutput,
+        again.outputDigest,
+        "the redriven fan-in read every item's output back, byte for byte");
+    assertEquals(1, attempts(run, "each", "1"), "the items themselves did not run again");
+  }
+
+  private record Row(String outputDigest, byte[] outputBytes) {}
+
+  private Row row(String run, String step, String key, int attempt) throws SQLException {
+    List<Row> rows = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT output_digest, output_bytes FROM execution WHERE run_id = ? AND step_id = ?"
+                    + " AND item_key = ? AND attempt = ?")) {
+      ps.setString(1, run);
+      ps.setString(2, step);
+      ps.setString(3, key);
+      ps.setInt(4, attempt);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new Row(rs.getString(1), rs.getBytes(2)));
+        }
+      }
+    }
+    assertEquals(1, rows.size(), step + "/" + key + "#" + attempt);
+    return rows.get(0);
+  }
+
+  private int attempts(String run, String step, String key) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT COUNT(*) FROM execution WHERE run_id = ? AND step_id = ? AND item_key = ?")) {
+      ps.setString(1, run);
+      ps.setString(2, step);
+      ps.setString(3, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  private boolean inPayloadTable(String digest) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM payload WHERE digest = ?")) {
+      ps.setString(1, digest);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+}
