@@ -1,7 +1,9 @@
 package dev.taproot.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taproot.function.Digests;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -338,8 +340,15 @@ public class ExecutionStore implements RecordedAttempts {
               byte[] output = rs.getBytes(4);
               for (ValueAt v : these) {
                 byte[] bytes = v.output() ? output : input;
-                if (bytes != null) {
-                  out.computeIfAbsent(v.digest(), d -> CanonicalJson.parse(bytes));
+                if (bytes != null && !out.containsKey(v.digest())) {
+                  if (Digests.sha256(bytes).equals(v.digest())) {
+                    out.put(v.digest(), CanonicalJson.parse(bytes));
+                  } else {
+                    // A caller named the wrong attempt: found nowhere beats another row's value.
+                    Log.errorf(
+                        "%s of %s is not %s; not used",
+                        v.output() ? "output" : "input", v.attempt(), v.digest());
+                  }
                 }
               }
             });

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.taproot.support.Api;
+import dev.taproot.support.Leases;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -17,9 +20,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +41,7 @@ class InlineValuesTest {
 
   @Inject AgroalDataSource dataSource;
   @Inject CheckpointWriter writer;
+  @Inject CheckpointValues values;
 
   @Test
   void smallValuesStayInTheirCheckpointsRowsAndEveryReaderFindsThem() throws Exception {
@@ -50,12 +57,14 @@ class InlineValuesTest {
           all: { function: echo, input: "${{ steps.each.items }}" }
         """
             .formatted(wf, echo));
+    // values no other test uses: one the payload table held already would rightly not be inlined
+    String id = UUID.randomUUID().toString();
     String run =
         Api.start(
             wf,
-            "{\"items\": [{\"n\": 0}, {\"n\": 1}, {\"n\": 2, \"pad\": \""
-                + BIG
-                + "\"}, {\"n\": 3, \"s\": \"ünïcødé \\u0000 nul\"}]}");
+            ("{\"items\": [{\"n\": 0, \"id\": \"%1$s\"}, {\"n\": 1, \"id\": \"%1$s\"},"
+                    + " {\"n\": 2, \"pad\": \"%2$s\"}, {\"n\": 3, \"s\": \"ünïcødé \\u0000 %1$s\"}]}")
+                .formatted(id, BIG));
     assertEquals("succeeded", Api.awaitFinished(run).getString("status"));
     assertTrue(writer.awaitIdle(10_000));
 
@@ -70,7 +79,7 @@ class InlineValuesTest {
 
     JsonPath small = Api.item(run, "each", "3");
     assertEquals(3, small.getInt("output.n"));
-    assertEquals("ünïcødé \u0000 nul", small.getString("output.s"));
+    assertEquals("ünïcødé \u0000 " + id, small.getString("output.s"));
     assertEquals(3, small.getInt("input.n"));
     assertEquals(BIG, Api.item(run, "each", "2").getString("output.pad"));
     JsonPath fanIn = Api.item(run, "all", "0");
@@ -94,6 +103,54 @@ class InlineValuesTest {
         again.outputDigest,
         "the redriven fan-in read every item's output back, byte for byte");
     assertEquals(1, attempts(run, "each", "1"), "the items themselves did not run again");
+  }
+
+  @Test
+  void eachValueIsReadFromTheAttemptThatRecordedIt() throws InterruptedException {
+    String run = Api.finishedRun("inline-attempts");
+    ItemRef item = new ItemRef("extra", "k");
+    AttemptRef first = new AttemptRef(run, item, 1);
+    AttemptRef second = new AttemptRef(run, item, 2);
+    AttemptRef third = new AttemptRef(run, item, 3);
+    Payload one = Payload.of(JsonNodeFactory.instance.textNode("one " + UUID.randomUUID()));
+    Payload two = Payload.of(JsonNodeFactory.instance.textNode("two " + UUID.randomUUID()));
+    Payload big = Payload.of(JsonNodeFactory.instance.textNode(BIG + UUID.randomUUID()));
+    writer.submit(succeeded(first, one));
+    writer.submit(succeeded(second, two));
+    writer.submit(succeeded(third, big));
+    assertTrue(writer.awaitIdle(10_000));
+
+    Map<String, JsonNode> read =
+        values.read(
+            List.of(
+                ValueAt.outputOf(first, one.digest()),
+                ValueAt.outputOf(second, two.digest()),
+                ValueAt.outputOf(third, big.digest())));
+    assertEquals(one.value(), read.get(one.digest()));
+    assertEquals(two.value(), read.get(two.digest()));
+    assertEquals(big.value(), read.get(big.digest()), "from the payload table");
+    assertEquals(
+        Map.of(),
+        values.read(List.of(ValueAt.outputOf(first, two.digest()))),
+        "another attempt's row never answers for a value it did not record");
+  }
+
+  private static ExecutionRecord succeeded(AttemptRef attempt, Payload output) {
+    return new ExecutionRecord(
+        Leases.coordinator(attempt.runId()),
+        new Checkpoint(
+            attempt,
+            0,
+            new FunctionUsed("echo@1", "sha256:x"),
+            null,
+            new Outcome.Succeeded(output.digest()),
+            new Guest(42, null),
+            Timing.instant(Instant.now().truncatedTo(ChronoUnit.MICROS)),
+            new SpanRef(null, null)),
+        "inline-attempts",
+        null,
+        output,
+        List.of());
   }
 
   private record Row(String outputDigest, byte[] outputBytes) {}
