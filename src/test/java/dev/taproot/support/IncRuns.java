@@ -128,9 +128,10 @@ public final class IncRuns {
     try (Connection c = connect();
         PreparedStatement ps =
             c.prepareStatement(
-                "SELECT e.step_id, e.item_key, p.bytes FROM execution e JOIN payload p"
-                    + " ON p.digest = e.output_digest WHERE e.run_id = ? AND e.status ="
-                    + " 'succeeded'")) {
+                // small outputs are kept in the execution row, larger ones in the payload table
+                "SELECT e.step_id, e.item_key, COALESCE(e.output_bytes, p.bytes) FROM execution e"
+                    + " LEFT JOIN payload p ON p.digest = e.output_digest WHERE e.run_id = ?"
+                    + " AND e.status = 'succeeded'")) {
       ps.setString(1, runId);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
