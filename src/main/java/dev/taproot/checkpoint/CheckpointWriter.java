@@ -510,7 +510,8 @@ public class CheckpointWriter {
     payloadStore.unknown(runOutputs).forEach(fresh::putIfAbsent);
     long bytes = 0;
     for (ExecutionRecord r : executions) {
-      bytes += inlineBytes(r.input(), inline) + inlineBytes(r.output(), inline);
+      bytes += length(ExecutionStore.inlined(r.input(), inline));
+      bytes += length(ExecutionStore.inlined(r.output(), inline));
     }
     if (!fresh.isEmpty()) {
       bytes += PayloadStore.insert(c, dialect, fresh.values());
@@ -519,7 +520,7 @@ public class CheckpointWriter {
     return new Values(inline, new ArrayList<>(fresh.keySet()));
   }
 
-  private static long inlineBytes(Payload p, Set<String> inline) {
-    return p != null && inline.contains(p.digest()) ? p.bytes().length : 0;
+  private static long length(byte[] inRow) {
+    return inRow == null ? 0 : inRow.length;
   }
 }

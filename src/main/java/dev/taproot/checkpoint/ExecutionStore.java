@@ -119,7 +119,8 @@ public class ExecutionStore implements RecordedAttempts {
     }
   }
 
-  private static byte[] inlined(Payload p, Set<String> inline) {
+  /** The bytes of {@code p} that its row keeps, or null when it is kept elsewhere (or absent). */
+  static byte[] inlined(Payload p, Set<String> inline) {
     return p != null && inline.contains(p.digest()) ? p.bytes() : null;
   }
 
