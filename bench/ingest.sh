@@ -53,7 +53,7 @@ if [[ "$DB" == postgresql ]]; then
 else
   APP=target/quarkus-app
   rm -rf "$OUT/h2"
-  ARGS+=("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:$PWD/$OUT/h2/taproot;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0")
+  ARGS+=("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:$PWD/$OUT/h2/taproot;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;CACHE_SIZE=65536")
 fi
 java "${ARGS[@]}" -jar $APP/quarkus-run.jar >"$OUT/service-$DB.log" 2>&1 &
 PID=$!

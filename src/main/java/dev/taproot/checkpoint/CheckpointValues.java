@@ -11,17 +11,20 @@ import java.util.Map;
 
 /**
  * Reads the values checkpoints recorded: from the checkpoint's own row when it kept them there
- * (values up to {@link ExecutionStore#INLINE_MAX_BYTES}), otherwise from the payload table by
- * digest. Every reader of a checkpoint's input or output goes through here.
+ * (values up to {@link ExecutionStore#INLINE_MAX_BYTES}), from the upload record an input is when
+ * the row names one, otherwise from the payload table by digest. Every reader of a checkpoint's
+ * input or output goes through here.
  */
 @ApplicationScoped
 public class CheckpointValues {
   private final ExecutionStore executions;
   private final PayloadStore payloads;
+  private final RunStore runs;
 
-  CheckpointValues(ExecutionStore executions, PayloadStore payloads) {
+  CheckpointValues(ExecutionStore executions, PayloadStore payloads, RunStore runs) {
     this.executions = executions;
     this.payloads = payloads;
+    this.runs = runs;
   }
 
   /** The values found, by digest; a digest stored nowhere is absent from the map. */
@@ -32,7 +35,9 @@ public class CheckpointValues {
         inRows.add(v);
       }
     }
-    Map<String, JsonNode> out = new HashMap<>(executions.inlineValues(inRows));
+    ExecutionStore.InRows found = executions.inlineValues(inRows);
+    Map<String, JsonNode> out = new HashMap<>(found.values());
+    fromRecords(found.records(), out);
     List<String> rest = new ArrayList<>();
     for (ValueAt v : values) {
       if (v != null && !out.containsKey(v.digest())) {
@@ -43,6 +48,28 @@ public class CheckpointValues {
       out.putAll(payloads.getAll(rest));
     }
     return out;
+  }
+
+  /** Inputs that are upload records, read from the records (a record answers only its digest). */
+  private void fromRecords(Map<ValueAt, Integer> inputs, Map<String, JsonNode> out) {
+    Map<String, Map<Integer, List<ValueAt>>> byRun = new HashMap<>();
+    inputs.forEach(
+        (v, key) ->
+            byRun
+                .computeIfAbsent(v.attempt().runId(), r -> new HashMap<>())
+                .computeIfAbsent(key, k -> new ArrayList<>())
+                .add(v));
+    byRun.forEach(
+        (runId, wanted) ->
+            runs.records(runId, wanted.keySet())
+                .forEach(
+                    (key, record) -> {
+                      for (ValueAt v : wanted.get(key)) {
+                        if (record.digest().equals(v.digest())) {
+                          out.putIfAbsent(v.digest(), record.value());
+                        }
+                      }
+                    }));
   }
 
   /** The input and output of one checkpoint (either null when it has none, or it is lost). */

@@ -492,7 +492,8 @@ public class CheckpointWriter {
       throws SQLException {
     List<Payload> offered = new ArrayList<>();
     for (ExecutionRecord r : executions) {
-      offered.add(r.input());
+      // an input that is an upload record is kept by that record's row
+      offered.add(r.inputRecord() == null ? r.input() : null);
       offered.add(r.output());
     }
     Map<String, Payload> fresh = payloadStore.unknown(offered);
@@ -510,7 +511,7 @@ public class CheckpointWriter {
     payloadStore.unknown(runOutputs).forEach(fresh::putIfAbsent);
     long bytes = 0;
     for (ExecutionRecord r : executions) {
-      bytes += length(ExecutionStore.inlined(r.input(), inline));
+      bytes += length(ExecutionStore.inlinedInput(r, inline));
       bytes += length(ExecutionStore.inlined(r.output(), inline));
     }
     if (!fresh.isEmpty()) {

@@ -5,8 +5,9 @@ import java.util.Objects;
 
 /**
  * One attempt ready to be committed: the lease it was made under (checked when it is committed),
- * its checkpoint row, the payloads it references (stored once per digest) and the lineage edges of
- * the values it consumed.
+ * its checkpoint row, the payloads it references and the lineage edges of the values it consumed.
+ * {@code inputRecord} is the key of the x-ndjson record the input is, byte for byte, when it is
+ * one: the row then points at that record instead of keeping the same bytes again; null otherwise.
  */
 public record ExecutionRecord(
     Lease lease,
@@ -14,12 +15,27 @@ public record ExecutionRecord(
     String workflow,
     Payload input,
     Payload output,
-    List<LineageEdge> edges) {
+    List<LineageEdge> edges,
+    Integer inputRecord) {
+
+  /** An attempt whose input is not an upload record (or not known to be one). */
+  public ExecutionRecord(
+      Lease lease,
+      Checkpoint checkpoint,
+      String workflow,
+      Payload input,
+      Payload output,
+      List<LineageEdge> edges) {
+    this(lease, checkpoint, workflow, input, output, edges, null);
+  }
 
   public ExecutionRecord {
     Objects.requireNonNull(lease, "lease");
     Objects.requireNonNull(checkpoint, "checkpoint");
     edges = List.copyOf(edges);
+    if (inputRecord != null && input == null) {
+      throw new IllegalArgumentException(checkpoint.attempt() + " has no input to be a record");
+    }
     if (!Objects.equals(digest(input), checkpoint.inputDigest())
         || !Objects.equals(digest(output), checkpoint.outcome().outputDigest())) {
       throw new IllegalArgumentException(

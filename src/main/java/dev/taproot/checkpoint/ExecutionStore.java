@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -85,8 +86,8 @@ public class ExecutionStore implements RecordedAttempts {
         c.prepareStatement(
             "INSERT INTO execution ("
                 + COLUMNS
-                + ", input_bytes, output_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ", input_bytes, output_bytes, input_record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (ExecutionRecord r : records) {
         Checkpoint row = r.checkpoint();
         Outcome outcome = row.outcome();
@@ -111,12 +112,25 @@ public class ExecutionStore implements RecordedAttempts {
         ps.setLong(i++, row.timing().queuedMicros());
         ps.setString(i++, row.span().traceId());
         ps.setString(i++, row.span().spanId());
-        ps.setBytes(i++, inlined(r.input(), inline));
-        ps.setBytes(i, inlined(r.output(), inline));
+        ps.setBytes(i++, inlinedInput(r, inline));
+        ps.setBytes(i++, inlined(r.output(), inline));
+        if (r.inputRecord() == null) {
+          ps.setNull(i, Types.INTEGER);
+        } else {
+          ps.setInt(i, r.inputRecord());
+        }
         ps.addBatch();
       }
       ps.executeBatch();
     }
+  }
+
+  /**
+   * The bytes of the input of {@code r} that its row keeps: none when it is an upload record (the
+   * row names the record instead).
+   */
+  static byte[] inlinedInput(ExecutionRecord r, Set<String> inline) {
+    return r.inputRecord() != null ? null : inlined(r.input(), inline);
   }
 
   /** The bytes of {@code p} that its row keeps, or null when it is kept elsewhere (or absent). */
@@ -305,10 +319,13 @@ public class ExecutionStore implements RecordedAttempts {
   }
 
   /**
-   * The values of {@code values} that their checkpoints kept in their own rows, by digest; those
-   * kept in the payload table (or nowhere) are absent.
+   * What the rows of checkpoints say about the values asked for: those kept in the rows, by digest,
+   * and the inputs that are upload records, with the record's key; values kept in the payload table
+   * (or nowhere) are in neither.
    */
-  Map<String, JsonNode> inlineValues(Collection<ValueAt> values) {
+  record InRows(Map<String, JsonNode> values, Map<ValueAt, Integer> records) {}
+
+  InRows inlineValues(Collection<ValueAt> values) {
     // by run and step, then by "key#attempt": one query per chunk of keys, on the primary key
     Map<List<String>, Map<String, List<ValueAt>>> wanted = new LinkedHashMap<>();
     for (ValueAt v : values) {
@@ -319,6 +336,7 @@ public class ExecutionStore implements RecordedAttempts {
           .add(v);
     }
     Map<String, JsonNode> out = new HashMap<>();
+    Map<ValueAt, Integer> records = new HashMap<>();
     for (Map.Entry<List<String>, Map<String, List<ValueAt>>> step : wanted.entrySet()) {
       Map<String, List<ValueAt>> byAttempt = step.getValue();
       List<String> keys = new ArrayList<>(new LinkedHashSet<>(keysOf(byAttempt.values())));
@@ -327,10 +345,11 @@ public class ExecutionStore implements RecordedAttempts {
         List<Object> params = new ArrayList<>(step.getKey());
         params.addAll(chunk);
         query(
-            "SELECT item_key, attempt, input_bytes, output_bytes FROM execution"
+            "SELECT item_key, attempt, input_bytes, output_bytes, input_record FROM execution"
                 + " WHERE run_id = ? AND step_id = ? AND item_key IN ("
                 + String.join(",", Collections.nCopies(chunk.size(), "?"))
-                + ") AND (input_bytes IS NOT NULL OR output_bytes IS NOT NULL)",
+                + ") AND (input_bytes IS NOT NULL OR output_bytes IS NOT NULL"
+                + " OR input_record IS NOT NULL)",
             params,
             rs -> {
               List<ValueAt> these = byAttempt.get(rs.getString(1) + "#" + rs.getInt(2));
@@ -339,7 +358,13 @@ public class ExecutionStore implements RecordedAttempts {
               }
               byte[] input = rs.getBytes(3);
               byte[] output = rs.getBytes(4);
+              int record = rs.getInt(5);
+              boolean isRecord = !rs.wasNull();
               for (ValueAt v : these) {
+                if (!v.output() && isRecord) {
+                  records.put(v, record);
+                  continue;
+                }
                 byte[] bytes = v.output() ? output : input;
                 if (bytes != null && !out.containsKey(v.digest())) {
                   if (Digests.sha256(bytes).equals(v.digest())) {
@@ -355,7 +380,7 @@ public class ExecutionStore implements RecordedAttempts {
             });
       }
     }
-    return out;
+    return new InRows(out, records);
   }
 
   private static List<String> keysOf(Collection<List<ValueAt>> values) {

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import javax.sql.DataSource;
 
@@ -13,6 +15,31 @@ final class Jdbc {
 
   interface RowReader {
     void read(ResultSet rs) throws SQLException;
+  }
+
+  /** How many values one {@code IN (…)} list holds: well under every driver's parameter limit. */
+  static final int IN_CHUNK = 500;
+
+  /**
+   * Runs {@code sql} once per chunk of {@code values}, its {@code IN (?)} given one mark per value
+   * of the chunk, with {@code params} before them, and hands every row to {@code reader}.
+   *
+   * @throws StoreException naming {@code what} could not be read
+   */
+  static void queryIn(
+      DataSource dataSource,
+      String what,
+      String sql,
+      List<?> params,
+      List<?> values,
+      RowReader reader) {
+    for (int from = 0; from < values.size(); from += IN_CHUNK) {
+      List<?> chunk = values.subList(from, Math.min(values.size(), from + IN_CHUNK));
+      List<Object> all = new ArrayList<>(params);
+      all.addAll(chunk);
+      String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
+      query(dataSource, what, sql.replace("IN (?)", "IN (" + marks + ")"), all, reader);
+    }
   }
 
   /**

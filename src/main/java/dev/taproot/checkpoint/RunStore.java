@@ -1,5 +1,6 @@
 package dev.taproot.checkpoint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Page;
@@ -90,7 +91,7 @@ public class RunStore {
     List<Payload> offered = new java.util.ArrayList<>();
     offered.add(run.input().whole());
     if (records != null) {
-      offered.addAll(records);
+      offered.addAll(kept(records));
     }
     Map<String, Payload> fresh = payloads.unknown(offered);
     Lease coordinator =
@@ -225,7 +226,7 @@ public class RunStore {
   }
 
   private void insertChunk(String runId, int firstKey, List<Payload> chunk) {
-    Map<String, Payload> fresh = payloads.unknown(chunk);
+    Map<String, Payload> fresh = payloads.unknown(kept(chunk));
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
@@ -291,11 +292,14 @@ public class RunStore {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO run_record (run_id, record_key, payload_digest) VALUES (?, ?, ?)")) {
+            "INSERT INTO run_record (run_id, record_key, payload_digest, record_bytes)"
+                + " VALUES (?, ?, ?, ?)")) {
       for (int i = 0; i < records.size(); i++) {
+        Payload record = records.get(i);
         ps.setString(1, runId);
         ps.setInt(2, firstKey + i);
-        ps.setString(3, records.get(i).digest());
+        ps.setString(3, record.digest());
+        ps.setBytes(4, inRow(record) ? record.bytes() : null);
         ps.addBatch();
         if ((i + 1) % 1000 == 0) {
           ps.executeBatch();
@@ -458,19 +462,51 @@ public class RunStore {
   }
 
   /**
-   * Records {@code from} (inclusive) to {@code to} (exclusive) of an x-ndjson run, in key order, as
-   * their canonical bytes; one query however many.
+   * A record is kept in its {@code run_record} row when its canonical bytes are at most this many
+   * (as a checkpoint's values are, {@link ExecutionStore#INLINE_MAX_BYTES}); a larger one in the
+   * payload table, once per digest.
    */
-  public List<byte[]> records(String runId, int from, int to) {
-    List<byte[]> out = new ArrayList<>(Math.max(0, to - from));
+  private static boolean inRow(Payload record) {
+    return record.bytes().length <= ExecutionStore.INLINE_MAX_BYTES;
+  }
+
+  /** The records of {@code records} that go to the payload table. */
+  private static List<Payload> kept(List<Payload> records) {
+    return records.stream().filter(r -> !inRow(r)).toList();
+  }
+
+  /**
+   * Records {@code from} (inclusive) to {@code to} (exclusive) of an x-ndjson run, in key order;
+   * one query for those kept in their rows, one more for those in the payload table.
+   */
+  public List<StoredRecord> records(String runId, int from, int to) {
+    List<StoredRecord> out = new ArrayList<>(Math.max(0, to - from));
+    Map<Integer, String> elsewhere = new LinkedHashMap<>();
     Jdbc.query(
         dataSource,
         "records " + from + " to " + (to - 1) + " of run " + runId,
-        "SELECT p.bytes FROM run_record r JOIN payload p ON p.digest = r.payload_digest"
-            + " WHERE r.run_id = ? AND r.record_key >= ? AND r.record_key < ?"
-            + " ORDER BY r.record_key",
+        "SELECT record_bytes, payload_digest FROM run_record"
+            + " WHERE run_id = ? AND record_key >= ? AND record_key < ? ORDER BY record_key",
         List.of(runId, from, to),
-        rs -> out.add(rs.getBytes(1)));
+        rs -> {
+          byte[] bytes = rs.getBytes(1);
+          if (bytes == null) {
+            elsewhere.put(out.size(), rs.getString(2));
+          }
+          out.add(
+              bytes == null ? null : new StoredRecord(CanonicalJson.parse(bytes), rs.getString(2)));
+        });
+    if (!elsewhere.isEmpty()) {
+      Map<String, JsonNode> stored = payloads.getAll(elsewhere.values());
+      elsewhere.forEach(
+          (at, digest) ->
+              out.set(
+                  at,
+                  stored.containsKey(digest)
+                      ? new StoredRecord(stored.get(digest), digest)
+                      : null));
+      out.removeIf(java.util.Objects::isNull);
+    }
     if (out.size() != to - from) {
       throw new StoreException(
           "run "
@@ -483,6 +519,40 @@ public class RunStore {
               + to
               + "; a record or its payload is missing",
           null);
+    }
+    return out;
+  }
+
+  /**
+   * The records of an x-ndjson run at {@code keys}, by key; keys the run has no record for are
+   * absent.
+   */
+  public Map<Integer, StoredRecord> records(String runId, java.util.Collection<Integer> keys) {
+    Map<Integer, StoredRecord> out = new LinkedHashMap<>();
+    Map<Integer, String> elsewhere = new LinkedHashMap<>();
+    Jdbc.queryIn(
+        dataSource,
+        keys.size() + " records of run " + runId,
+        "SELECT record_key, record_bytes, payload_digest FROM run_record"
+            + " WHERE run_id = ? AND record_key IN (?)",
+        List.of(runId),
+        List.copyOf(new java.util.LinkedHashSet<>(keys)),
+        rs -> {
+          byte[] bytes = rs.getBytes(2);
+          if (bytes == null) {
+            elsewhere.put(rs.getInt(1), rs.getString(3));
+          } else {
+            out.put(rs.getInt(1), new StoredRecord(CanonicalJson.parse(bytes), rs.getString(3)));
+          }
+        });
+    if (!elsewhere.isEmpty()) {
+      Map<String, JsonNode> stored = payloads.getAll(elsewhere.values());
+      elsewhere.forEach(
+          (key, digest) -> {
+            if (stored.containsKey(digest)) {
+              out.put(key, new StoredRecord(stored.get(digest), digest));
+            }
+          });
     }
     return out;
   }

@@ -85,7 +85,16 @@ public class ExecutionRunner {
         ctx.workflow,
         attempted.input(),
         attempted.output(),
-        task.edges());
+        task.edges(),
+        inputRecord(task, attempted.input()));
+  }
+
+  /** The key of the upload record the input is, byte for byte; null when it is not one. */
+  private static Integer inputRecord(ExecutionTask task, Payload input) {
+    String record = task.inputs().itemRecordDigest();
+    return record != null && input != null && record.equals(input.digest())
+        ? Integer.valueOf(task.item().key)
+        : null;
   }
 
   private static AttemptRef attemptRef(ExecutionTask task) {

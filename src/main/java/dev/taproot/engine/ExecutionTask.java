@@ -31,12 +31,15 @@ record ExecutionTask(
    * @param stepValues the {@code steps} variable, restricted to the steps the input references
    * @param edges where each consumed value came from
    * @param upstreamSpanIds the spans of the attempts that produced them, for links
+   * @param itemRecordDigest the digest of the upload record {@code itemValue} is; null when it is
+   *     not one
    */
   record Captured(
       JsonNode itemValue,
       Map<String, Object> stepValues,
       List<LineageEdge> edges,
-      List<String> upstreamSpanIds) {}
+      List<String> upstreamSpanIds,
+      String itemRecordDigest) {}
 
   private static final AtomicLong SEQUENCE = new AtomicLong();
 

@@ -87,7 +87,11 @@ final class ItemInputs {
         item,
         attempt,
         new ExecutionTask.Captured(
-            itemValue(item), stepValues, distinct, upstreamSpans(distinct, recordedSpans)));
+            itemValue(item),
+            stepValues,
+            distinct,
+            upstreamSpans(distinct, recordedSpans),
+            item.recordDigest));
   }
 
   /** The spans of the attempts whose values the edges name, for links in the trace. */

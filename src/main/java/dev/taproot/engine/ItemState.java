@@ -18,6 +18,12 @@ final class ItemState {
    */
   JsonNode item;
 
+  /**
+   * The digest of the upload record {@link #item} is, for an item over {@code input.records}; a
+   * checkpoint whose input is that record points at it instead of keeping its bytes again.
+   */
+  String recordDigest;
+
   /** The upstream item an item-wise item follows; null otherwise. */
   final ItemState follows;
 

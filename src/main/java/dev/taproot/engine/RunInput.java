@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taproot.checkpoint.StoredRecord;
 import java.lang.ref.SoftReference;
 import java.util.List;
 
@@ -16,7 +17,7 @@ import java.util.List;
 final class RunInput {
   /** Reads records {@code from} (inclusive) to {@code to} (exclusive), in key order. */
   interface Records {
-    List<JsonNode> read(int from, int to);
+    List<StoredRecord> read(int from, int to);
   }
 
   private final JsonNode value;
@@ -48,7 +49,7 @@ final class RunInput {
   }
 
   /** Records {@code from} to {@code to} (exclusive) of a streamed input. */
-  List<JsonNode> records(int from, int to) {
+  List<StoredRecord> records(int from, int to) {
     return records.read(from, to);
   }
 
@@ -61,7 +62,10 @@ final class RunInput {
     if (v == null) {
       ArrayNode all = JsonNodeFactory.instance.arrayNode(recordCount);
       for (int from = 0; from < recordCount; from += NdjsonReader.CHUNK_RECORDS) {
-        all.addAll(records.read(from, Math.min(recordCount, from + NdjsonReader.CHUNK_RECORDS)));
+        for (StoredRecord r :
+            records.read(from, Math.min(recordCount, from + NdjsonReader.CHUNK_RECORDS))) {
+          all.add(r.value());
+        }
       }
       ObjectNode input = JsonNodeFactory.instance.objectNode();
       input.set("records", all);

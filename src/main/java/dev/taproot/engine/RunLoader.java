@@ -193,9 +193,7 @@ public class RunLoader {
 
   /** The records of an x-ndjson run, read from the store a range at a time. */
   RunInput records(String runId, int count) {
-    return RunInput.streamed(
-        count,
-        (from, to) -> runs.records(runId, from, to).stream().map(CanonicalJson::parse).toList());
+    return RunInput.streamed(count, (from, to) -> runs.records(runId, from, to));
   }
 
   RunContext context(StoredRun run, WorkflowDefinition def, RunInput input, Lease lease) {

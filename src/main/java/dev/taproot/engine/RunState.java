@@ -9,6 +9,7 @@ import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.checkpoint.RunError;
 import dev.taproot.checkpoint.RunUpdate;
 import dev.taproot.checkpoint.StoreException;
+import dev.taproot.checkpoint.StoredRecord;
 import dev.taproot.definition.ForEach;
 import dev.taproot.definition.StepDefinition;
 import dev.taproot.definition.WorkflowDefinition;
@@ -260,7 +261,7 @@ final class RunState {
         }
       }
     } else {
-      createItem(s, "0", 0, null, null, List.of(), blocked);
+      createItem(s, "0", 0, null, null, null, List.of(), blocked);
     }
     s.expanding = false;
     maybeDone(s);
@@ -268,7 +269,7 @@ final class RunState {
 
   private void expandList(StepState s, ForEach.OverList over, boolean blocked) {
     if (blocked) {
-      createItem(s, "0", 0, null, null, List.of(), true);
+      createItem(s, "0", 0, null, null, null, List.of(), true);
       return;
     }
     if (overStreamedRecords(over)) {
@@ -306,7 +307,7 @@ final class RunState {
     for (int i = first; i < end; i++) {
       String key = Integer.toString(i);
       if (rebuilt(s, key)) {
-        createItem(s, key, i, list.get(i), null, inputs.originEdges(sources, i), false);
+        createItem(s, key, i, list.get(i), null, null, inputs.originEdges(sources, i), false);
       }
     }
   }
@@ -343,12 +344,13 @@ final class RunState {
         if (scope != null && !anyRebuilt(s, from, to)) {
           continue; // a redrive reads only the chunks that hold a selected record
         }
-        List<JsonNode> values = ctx.input.records(from, to);
+        List<StoredRecord> records = ctx.input.records(from, to);
         for (int i = from; i < to; i++) {
           String key = Integer.toString(i);
           if (rebuilt(s, key)) {
+            StoredRecord r = records.get(i - from);
             createItem(
-                s, key, i, values.get(i - from), null, inputs.originEdges(w.sources, i), false);
+                s, key, i, r.value(), r.digest(), null, inputs.originEdges(w.sources, i), false);
           }
         }
       }
@@ -378,18 +380,23 @@ final class RunState {
       return;
     }
     List<LineageEdge> origin = List.of(new LineageEdge(upstream.id(), u.key, u.attempt, "item"));
-    createItem(s, u.key, u.order, null, u, origin, s.upstreamBlocked || u.blocksDownstream());
+    createItem(s, u.key, u.order, null, null, u, origin, s.upstreamBlocked || u.blocksDownstream());
   }
 
+  /**
+   * @param recordDigest the digest of the upload record {@code item} is, when it is one
+   */
   private void createItem(
       StepState s,
       String key,
       long order,
       JsonNode item,
+      String recordDigest,
       ItemState follows,
       List<LineageEdge> origin,
       boolean blocked) {
     ItemState state = new ItemState(s.id(), key, order, item, follows, origin);
+    state.recordDigest = recordDigest;
     s.items.put(key, state);
     s.setStatus(state, ItemStatus.PENDING);
     s.unfinished++;
@@ -518,6 +525,7 @@ final class RunState {
       // captured it, and one made later reads it by digest, as after a restart. Otherwise a run
       // would hold every item's value and output until it ends; a fan-in's upstream keeps them.
       item.item = null;
+      item.recordDigest = null;
       if (s.onlyFollowed) {
         item.output = null;
       }

@@ -8,6 +8,7 @@ import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.LineageStore;
 import dev.taproot.checkpoint.RunStore;
+import dev.taproot.checkpoint.StoredRecord;
 import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.checkpoint.ValueAt;
 import dev.taproot.definition.WorkflowCatalog;
@@ -202,13 +203,22 @@ public class LineageService {
     }
   }
 
+  private static JsonNode valueOf(StoredRecord record) {
+    return record == null ? null : record.value();
+  }
+
   private List<LineageGraph.Node> withValues(String runId, List<LineageGraph.Node> nodes) {
     List<ValueAt> wanted = new ArrayList<>();
+    List<Integer> recordKeys = new ArrayList<>();
     for (LineageGraph.Node n : nodes) {
       AttemptRef recordedBy =
           n.kind().equals(LineageGraph.EXECUTION)
               ? new AttemptRef(runId, new ItemRef(n.step(), n.key()), n.attempt())
               : null;
+      if (n.kind().equals(LineageGraph.RECORD)) {
+        recordKeys.add(Integer.parseInt(n.key()));
+        continue;
+      }
       if (n.inputDigest() != null) {
         wanted.add(new ValueAt(n.inputDigest(), recordedBy, false));
       }
@@ -217,8 +227,14 @@ public class LineageService {
       }
     }
     Map<String, JsonNode> values = checkpointValues.read(wanted);
+    // a record may be kept in its run_record row rather than under its digest
+    Map<Integer, StoredRecord> records = runs.records(runId, recordKeys);
     return nodes.stream()
-        .map(n -> n.withValues(values.get(n.inputDigest()), values.get(n.outputDigest())))
+        .map(
+            n ->
+                n.kind().equals(LineageGraph.RECORD)
+                    ? n.withValues(null, valueOf(records.get(Integer.parseInt(n.key()))))
+                    : n.withValues(values.get(n.inputDigest()), values.get(n.outputDigest())))
         .toList();
   }
 }

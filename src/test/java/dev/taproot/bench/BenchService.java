@@ -65,7 +65,7 @@ final class BenchService implements AutoCloseable {
       jdbc =
           "jdbc:h2:file:"
               + work.resolve("db").toAbsolutePath()
-              + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
+              + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;CACHE_SIZE=65536"
               // Extra H2 settings for experiments, e.g. -Dbench.h2-options=";CACHE_SIZE=131072"
               + System.getProperty("bench.h2-options", "");
       user = "sa";

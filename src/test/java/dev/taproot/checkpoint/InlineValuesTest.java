@@ -192,12 +192,6 @@ class InlineValuesTest {
   }
 
   private boolean inPayloadTable(String digest) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM payload WHERE digest = ?")) {
-      ps.setString(1, digest);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
+    return PayloadTable.holds(dataSource, digest);
   }
 }

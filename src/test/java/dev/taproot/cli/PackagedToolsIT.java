@@ -44,7 +44,7 @@ class PackagedToolsIT {
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:"
                     + dataDir.resolve("db").toAbsolutePath()
-                    + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0",
+                    + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;CACHE_SIZE=65536",
                 "-jar",
                 Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
             .redirectErrorStream(true)

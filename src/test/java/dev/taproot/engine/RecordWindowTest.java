@@ -3,9 +3,10 @@ package dev.taproot.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.taproot.checkpoint.Payload;
 import dev.taproot.checkpoint.RunStatus;
+import dev.taproot.checkpoint.StoredRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -38,10 +39,11 @@ class RecordWindowTest {
     final List<int[]> reads = new ArrayList<>();
 
     @Override
-    public List<JsonNode> read(int from, int to) {
+    public List<StoredRecord> read(int from, int to) {
       reads.add(new int[] {from, to});
       return IntStream.range(from, to)
-          .mapToObj(i -> (JsonNode) JsonNodeFactory.instance.objectNode().put("n", i))
+          .mapToObj(i -> Payload.of(JsonNodeFactory.instance.objectNode().put("n", i)))
+          .map(p -> new StoredRecord(p.value(), p.digest()))
           .toList();
     }
   }

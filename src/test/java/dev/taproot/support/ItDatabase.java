@@ -23,7 +23,7 @@ public record ItDatabase(Path app, String jdbcUrl, String user, Path dir) {
     String h2 =
         "jdbc:h2:file:"
             + dir.resolve("db").toAbsolutePath()
-            + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+            + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;CACHE_SIZE=65536";
     return new ItDatabase(Path.of("target/quarkus-app"), h2, "sa", dir);
   }
 
