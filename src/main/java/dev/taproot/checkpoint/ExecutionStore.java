@@ -13,7 +13,6 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -29,7 +28,6 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class ExecutionStore implements RecordedAttempts {
-  private static final int CHUNK = 500;
 
   /**
    * Largest input or output kept in the checkpoint's own row instead of the payload table (see
@@ -339,46 +337,42 @@ public class ExecutionStore implements RecordedAttempts {
     Map<ValueAt, Integer> records = new HashMap<>();
     for (Map.Entry<List<String>, Map<String, List<ValueAt>>> step : wanted.entrySet()) {
       Map<String, List<ValueAt>> byAttempt = step.getValue();
-      List<String> keys = new ArrayList<>(new LinkedHashSet<>(keysOf(byAttempt.values())));
-      for (int from = 0; from < keys.size(); from += CHUNK) {
-        List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-        List<Object> params = new ArrayList<>(step.getKey());
-        params.addAll(chunk);
-        query(
-            "SELECT item_key, attempt, input_bytes, output_bytes, input_record FROM execution"
-                + " WHERE run_id = ? AND step_id = ? AND item_key IN ("
-                + String.join(",", Collections.nCopies(chunk.size(), "?"))
-                + ") AND (input_bytes IS NOT NULL OR output_bytes IS NOT NULL"
-                + " OR input_record IS NOT NULL)",
-            params,
-            rs -> {
-              List<ValueAt> these = byAttempt.get(rs.getString(1) + "#" + rs.getInt(2));
-              if (these == null) {
-                return;
+      Jdbc.queryIn(
+          dataSource,
+          "checkpoints",
+          "SELECT item_key, attempt, input_bytes, output_bytes, input_record FROM execution"
+              + " WHERE run_id = ? AND step_id = ? AND item_key IN (?)"
+              + " AND (input_bytes IS NOT NULL OR output_bytes IS NOT NULL"
+              + " OR input_record IS NOT NULL)",
+          step.getKey(),
+          List.copyOf(new LinkedHashSet<>(keysOf(byAttempt.values()))),
+          rs -> {
+            List<ValueAt> these = byAttempt.get(rs.getString(1) + "#" + rs.getInt(2));
+            if (these == null) {
+              return;
+            }
+            byte[] input = rs.getBytes(3);
+            byte[] output = rs.getBytes(4);
+            int record = rs.getInt(5);
+            boolean isRecord = !rs.wasNull();
+            for (ValueAt v : these) {
+              if (!v.output() && isRecord) {
+                records.put(v, record);
+                continue;
               }
-              byte[] input = rs.getBytes(3);
-              byte[] output = rs.getBytes(4);
-              int record = rs.getInt(5);
-              boolean isRecord = !rs.wasNull();
-              for (ValueAt v : these) {
-                if (!v.output() && isRecord) {
-                  records.put(v, record);
-                  continue;
-                }
-                byte[] bytes = v.output() ? output : input;
-                if (bytes != null && !out.containsKey(v.digest())) {
-                  if (Digests.sha256(bytes).equals(v.digest())) {
-                    out.put(v.digest(), CanonicalJson.parse(bytes));
-                  } else {
-                    // A caller named the wrong attempt: found nowhere beats another row's value.
-                    Log.errorf(
-                        "%s of %s is not %s; not used",
-                        v.output() ? "output" : "input", v.attempt(), v.digest());
-                  }
+              byte[] bytes = v.output() ? output : input;
+              if (bytes != null && !out.containsKey(v.digest())) {
+                if (Digests.sha256(bytes).equals(v.digest())) {
+                  out.put(v.digest(), CanonicalJson.parse(bytes));
+                } else {
+                  // A caller named the wrong attempt: found nowhere beats another row's value.
+                  Log.errorf(
+                      "%s of %s is not %s; not used",
+                      v.output() ? "output" : "input", v.attempt(), v.digest());
                 }
               }
-            });
-      }
+            }
+          });
     }
     return new InRows(out, records);
   }
@@ -436,21 +430,16 @@ public class ExecutionStore implements RecordedAttempts {
 
   @Override
   public List<RecordedAttempt> attemptsOf(String runId, String step, Collection<String> keys) {
-    List<String> all = new ArrayList<>(new LinkedHashSet<>(keys));
     List<RecordedAttempt> out = new ArrayList<>();
-    for (int from = 0; from < all.size(); from += CHUNK) {
-      List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-      List<Object> params = new ArrayList<>(List.of(runId, step));
-      params.addAll(chunk);
-      query(
-          "SELECT "
-              + ATTEMPT_COLUMNS
-              + " FROM execution WHERE run_id = ? AND step_id = ? AND item_key IN ("
-              + String.join(",", Collections.nCopies(chunk.size(), "?"))
-              + ")",
-          params,
-          rs -> out.add(recordedAttempt(rs)));
-    }
+    Jdbc.queryIn(
+        dataSource,
+        "checkpoints",
+        "SELECT "
+            + ATTEMPT_COLUMNS
+            + " FROM execution WHERE run_id = ? AND step_id = ? AND item_key IN (?)",
+        List.of(runId, step),
+        List.copyOf(new LinkedHashSet<>(keys)),
+        rs -> out.add(recordedAttempt(rs)));
     return out;
   }
 

@@ -33,12 +33,17 @@ final class Jdbc {
       List<?> params,
       List<?> values,
       RowReader reader) {
+    int at = sql.indexOf("IN (?)");
+    if (at < 0 || sql.indexOf("IN (?)", at + 1) >= 0) {
+      throw new IllegalArgumentException("queryIn needs exactly one \"IN (?)\" in: " + sql);
+    }
     for (int from = 0; from < values.size(); from += IN_CHUNK) {
       List<?> chunk = values.subList(from, Math.min(values.size(), from + IN_CHUNK));
       List<Object> all = new ArrayList<>(params);
       all.addAll(chunk);
       String marks = String.join(",", Collections.nCopies(chunk.size(), "?"));
-      query(dataSource, what, sql.replace("IN (?)", "IN (" + marks + ")"), all, reader);
+      String expanded = sql.substring(0, at) + "IN (" + marks + ")" + sql.substring(at + 6);
+      query(dataSource, what, expanded, all, reader);
     }
   }
 

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * A run about to be stored: which workflow version it runs, its trace, and its input (for x-ndjson,
- * one payload per record besides the whole).
+ * each record besides the whole).
  */
 public record NewRun(String id, String workflow, int version, SpanRef trace, RunInput input) {
   /** The input as a whole and, for an x-ndjson upload, each record; null records for JSON. */

@@ -6,7 +6,6 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,7 +17,6 @@ import java.util.Optional;
 /** The {@code payload} table: JSON values stored once per digest of their canonical bytes. */
 @ApplicationScoped
 public class PayloadStore {
-  private static final int CHUNK = 500;
 
   /** How many digests {@link #known} remembers (about 20 MB of strings at most). */
   private static final int REMEMBERED = 200_000;
@@ -27,9 +25,8 @@ public class PayloadStore {
 
   /**
    * Digests known to be committed, most recently used kept: a payload is never deleted, so one
-   * found here needs no write. Without it every run's records would be written twice on H2, once by
-   * the upload and again (as an update of the same row) when the first step checkpoints them as its
-   * inputs.
+   * found here needs no write (a value over 4 KiB shared by several checkpoints, an upload record
+   * over 4 KiB that is also a step's input, a run output seen before).
    */
   private final Map<String, Boolean> known = new LruMap<>(REMEMBERED);
 
@@ -49,26 +46,13 @@ public class PayloadStore {
     List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(digests));
     all.removeIf(d -> d == null);
     Map<String, JsonNode> out = new HashMap<>();
-    try (Connection c = dataSource.getConnection()) {
-      for (int from = 0; from < all.size(); from += CHUNK) {
-        List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-        String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-        try (PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT digest, bytes FROM payload WHERE digest IN (" + marks + ")")) {
-          for (int i = 0; i < chunk.size(); i++) {
-            ps.setString(i + 1, chunk.get(i));
-          }
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.put(rs.getString(1), CanonicalJson.parse(rs.getBytes(2)));
-            }
-          }
-        }
-      }
-    } catch (SQLException e) {
-      throw new StoreException("could not read payloads", e);
-    }
+    Jdbc.queryIn(
+        dataSource,
+        "payloads",
+        "SELECT digest, bytes FROM payload WHERE digest IN (?)",
+        List.of(),
+        all,
+        rs -> out.put(rs.getString(1), CanonicalJson.parse(rs.getBytes(2))));
     return out;
   }
 

@@ -79,8 +79,9 @@ public class RunStore {
   }
 
   /**
-   * Stores a new run, running, with its input payload and, for x-ndjson, one payload per record so
-   * that lineage can end at a line of the upload, and its units as {@code plan} divides it.
+   * Stores a new run, running, with its input payload and, for x-ndjson, one {@code run_record} row
+   * per record (its bytes in the row up to 4 KiB, in the payload table above) so that lineage can
+   * end at a line of the upload, and its units as {@code plan} divides it.
    */
   public UnitPlan.Opened create(NewRun run, Instant createdAt, UnitPlan plan) {
     List<Payload> records = run.input().records();
@@ -186,14 +187,23 @@ public class RunStore {
           QuarkusTransaction.requiringNew()
               .call(
                   () -> {
-                    RunEntity.update(
-                        "status = ?1, inputDigest = ?2, recordCount = ?3 where id = ?4 and status"
-                            + " = ?5",
-                        RunStatus.RUNNING.id(),
-                        e.inputDigest,
-                        received,
-                        id,
-                        RECEIVING);
+                    int started =
+                        RunEntity.update(
+                            "status = ?1, inputDigest = ?2, recordCount = ?3 where id = ?4 and"
+                                + " status = ?5",
+                            RunStatus.RUNNING.id(),
+                            e.inputDigest,
+                            received,
+                            id,
+                            RECEIVING);
+                    if (started == 0) {
+                      throw new StoreException(
+                          "the upload of run "
+                              + id
+                              + " was discarded as abandoned while its last records arrived"
+                              + " (it took longer than taproot.runs.ingest-timeout); send it again",
+                          null);
+                    }
                     // Its units appear with it: no claim can find a run still receiving.
                     try (Connection c = dataSource.getConnection()) {
                       return cluster.replaceUnits(
@@ -240,16 +250,31 @@ public class RunStore {
     payloads.committed(fresh.keySet());
   }
 
-  /** Deletes an upload that did not complete: its run row and records (payloads are shared). */
-  private void deleteUpload(String runId) {
+  /**
+   * Deletes an upload that did not complete: its run row and records (payloads are shared). The run
+   * row is locked first and nothing is deleted unless it is still receiving: an upload that
+   * finished meanwhile (its last transaction waits for the lock, then finds no row to start) keeps
+   * its records.
+   */
+  void deleteUpload(String runId) {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
               try (Connection c = dataSource.getConnection();
+                  PreparedStatement lock =
+                      c.prepareStatement(
+                          "SELECT id FROM run WHERE id = ? AND status = ? FOR UPDATE");
                   PreparedStatement records =
                       c.prepareStatement("DELETE FROM run_record WHERE run_id = ?");
                   PreparedStatement run =
                       c.prepareStatement("DELETE FROM run WHERE id = ? AND status = ?")) {
+                lock.setString(1, runId);
+                lock.setString(2, RECEIVING);
+                try (java.sql.ResultSet rs = lock.executeQuery()) {
+                  if (!rs.next()) {
+                    return;
+                  }
+                }
                 records.setString(1, runId);
                 records.executeUpdate();
                 run.setString(1, runId);

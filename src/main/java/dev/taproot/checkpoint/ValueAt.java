@@ -4,10 +4,11 @@ import java.util.Objects;
 
 /**
  * Where a value can be read: by its digest, and, for a checkpoint's input or output, the row that
- * recorded it, since a small value is kept in that row instead of the payload table.
+ * recorded it, since a small value is kept in that row (or, for an input that is an upload record,
+ * named there) instead of the payload table.
  *
  * @param attempt the checkpoint that recorded the value; null for a value only in the payload table
- *     (a run's input or output, a record of an upload)
+ *     (a run's input or output; upload records are read with {@link RunStore#records})
  * @param output whether it is the checkpoint's output (else its input)
  */
 public record ValueAt(String digest, AttemptRef attempt, boolean output) {

@@ -72,23 +72,26 @@ class UploadRowsTest {
     assertEquals(0, rows("SELECT COUNT(*) FROM run_record WHERE run_id = ?", id));
   }
 
+  /** Stores an upload of {@code chunks} (the last one empty) as run {@code id}; returns it. */
+  private StoredRun upload(String id, String wf, List<List<Payload>> chunks) {
+    int[] next = {0};
+    return runs.createFromRecords(
+            id,
+            wf,
+            1,
+            new SpanRef(null, null),
+            () -> chunks.get(next[0]++),
+            now(),
+            hour(),
+            UploadRowsTest::plan)
+        .run();
+  }
+
   @Test
   void aCompleteUploadIsOneRunningRunWithTheDigestOfItsWholeValue() throws SQLException {
     String wf = Api.incOverRecords("upload");
     String id = UUID.randomUUID().toString();
-    List<List<Payload>> chunks = List.of(chunk(0, 3), chunk(3, 5), List.of());
-    int[] next = {0};
-    StoredRun run =
-        runs.createFromRecords(
-                id,
-                wf,
-                1,
-                new SpanRef(null, null),
-                () -> chunks.get(next[0]++),
-                now(),
-                hour(),
-                UploadRowsTest::plan)
-            .run();
+    StoredRun run = upload(id, wf, List.of(chunk(0, 3), chunk(3, 5), List.of()));
     assertEquals(
         1,
         rows("SELECT COUNT(*) FROM run_unit WHERE run_id = ?", id),
@@ -100,6 +103,18 @@ class UploadRowsTest {
     chunk(0, 5).forEach(p -> list.add(p.value()));
     assertEquals(Payload.of(whole).digest(), runs.find(id).orElseThrow().inputDigest());
     assertEquals(5, rows("SELECT COUNT(*) FROM run_record WHERE run_id = ?", id));
+  }
+
+  @Test
+  void anUploadThatFinishedIsNeverDeletedAsAbandoned() throws SQLException {
+    // The clean-up of abandoned uploads picks a run while it is receiving; if its last records
+    // arrive before the delete, the delete must leave the started run and its records alone.
+    String wf = Api.incOverRecords("upload");
+    String id = UUID.randomUUID().toString();
+    upload(id, wf, List.of(chunk(0, 4), List.of()));
+    runs.deleteUpload(id);
+    assertEquals(RunStatus.RUNNING, runs.find(id).orElseThrow().status());
+    assertEquals(4, rows("SELECT COUNT(*) FROM run_record WHERE run_id = ?", id));
   }
 
   @Test
