@@ -505,33 +505,17 @@ public class RunStore {
    * one query for those kept in their rows, one more for those in the payload table.
    */
   public List<StoredRecord> records(String runId, int from, int to) {
-    List<StoredRecord> out = new ArrayList<>(Math.max(0, to - from));
-    Map<Integer, String> elsewhere = new LinkedHashMap<>();
-    Jdbc.query(
-        dataSource,
-        "records " + from + " to " + (to - 1) + " of run " + runId,
-        "SELECT record_bytes, payload_digest FROM run_record"
-            + " WHERE run_id = ? AND record_key >= ? AND record_key < ? ORDER BY record_key",
-        List.of(runId, from, to),
-        rs -> {
-          byte[] bytes = rs.getBytes(1);
-          if (bytes == null) {
-            elsewhere.put(out.size(), rs.getString(2));
-          }
-          out.add(
-              bytes == null ? null : new StoredRecord(CanonicalJson.parse(bytes), rs.getString(2)));
-        });
-    if (!elsewhere.isEmpty()) {
-      Map<String, JsonNode> stored = payloads.getAll(elsewhere.values());
-      elsewhere.forEach(
-          (at, digest) ->
-              out.set(
-                  at,
-                  stored.containsKey(digest)
-                      ? new StoredRecord(stored.get(digest), digest)
-                      : null));
-      out.removeIf(java.util.Objects::isNull);
-    }
+    List<StoredRecord> out =
+        new ArrayList<>(
+            recordsWhere(
+                    reader ->
+                        Jdbc.query(
+                            dataSource,
+                            "records " + from + " to " + (to - 1) + " of run " + runId,
+                            RECORD_COLUMNS + " record_key >= ? AND record_key < ?",
+                            List.of(runId, from, to),
+                            reader))
+                .values());
     if (out.size() != to - from) {
       throw new StoreException(
           "run "
@@ -553,15 +537,30 @@ public class RunStore {
    * absent.
    */
   public Map<Integer, StoredRecord> records(String runId, java.util.Collection<Integer> keys) {
-    Map<Integer, StoredRecord> out = new LinkedHashMap<>();
+    return recordsWhere(
+        reader ->
+            Jdbc.queryIn(
+                dataSource,
+                keys.size() + " records of run " + runId,
+                RECORD_COLUMNS + " record_key IN (?)",
+                List.of(runId),
+                List.copyOf(new java.util.LinkedHashSet<>(keys)),
+                reader));
+  }
+
+  /** A run's records, the condition on {@code record_key} appended. */
+  private static final String RECORD_COLUMNS =
+      "SELECT record_key, record_bytes, payload_digest FROM run_record WHERE run_id = ? AND";
+
+  /**
+   * The records the rows {@code query} hands over ({@link #RECORD_COLUMNS}) by key, in key order:
+   * each from its row, or from the payload table when the row keeps only its digest.
+   */
+  private java.util.SortedMap<Integer, StoredRecord> recordsWhere(
+      java.util.function.Consumer<Jdbc.RowReader> query) {
+    java.util.SortedMap<Integer, StoredRecord> out = new java.util.TreeMap<>();
     Map<Integer, String> elsewhere = new LinkedHashMap<>();
-    Jdbc.queryIn(
-        dataSource,
-        keys.size() + " records of run " + runId,
-        "SELECT record_key, record_bytes, payload_digest FROM run_record"
-            + " WHERE run_id = ? AND record_key IN (?)",
-        List.of(runId),
-        List.copyOf(new java.util.LinkedHashSet<>(keys)),
+    query.accept(
         rs -> {
           byte[] bytes = rs.getBytes(2);
           if (bytes == null) {
