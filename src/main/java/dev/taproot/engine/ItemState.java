@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.LineageEdge;
 import dev.taproot.checkpoint.Outcome;
 import dev.taproot.checkpoint.RecordedAttempt;
+import dev.taproot.checkpoint.StoredRecord;
 import java.util.List;
 
 /** One (step, item key) of a live run. Guarded by its {@link RunState}'s lock. */
@@ -52,6 +53,36 @@ final class ItemState {
   /** The succeeded output, or null while only its digest is known (recovered from a checkpoint). */
   JsonNode output;
 
+  /** The one item of a step without forEach. */
+  static ItemState single(String step) {
+    return new ItemState(step, "0", 0, null, null, List.of());
+  }
+
+  /** An item of a forEach over a list, bound to {@code value}. */
+  static ItemState ofValue(
+      String step, String key, long order, JsonNode value, List<LineageEdge> origin) {
+    return new ItemState(step, key, order, value, null, origin);
+  }
+
+  /** An item of a forEach over the records of an x-ndjson upload: record {@code index}. */
+  static ItemState ofRecord(String step, int index, StoredRecord record, List<LineageEdge> origin) {
+    ItemState state =
+        new ItemState(step, Integer.toString(index), index, record.value(), null, origin);
+    state.recordDigest = record.digest();
+    return state;
+  }
+
+  /** The item of an item-wise step that follows {@code upstream}, item by item. */
+  static ItemState following(String step, ItemState upstream) {
+    return new ItemState(
+        step,
+        upstream.key,
+        upstream.order,
+        null,
+        upstream,
+        List.of(new LineageEdge(upstream.step, upstream.key, upstream.attempt, "item")));
+  }
+
   /**
    * The recorded outcome of an item a redrive does not rebuild, for the selected item-wise items
    * that follow it; it belongs to no step's items.
@@ -65,7 +96,7 @@ final class ItemState {
     return state;
   }
 
-  ItemState(
+  private ItemState(
       String step,
       String key,
       long order,

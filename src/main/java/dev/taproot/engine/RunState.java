@@ -3,7 +3,6 @@ package dev.taproot.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taproot.checkpoint.AttemptRef;
 import dev.taproot.checkpoint.ItemRef;
-import dev.taproot.checkpoint.LineageEdge;
 import dev.taproot.checkpoint.Outcome;
 import dev.taproot.checkpoint.RecordedAttempt;
 import dev.taproot.checkpoint.RunError;
@@ -261,7 +260,7 @@ final class RunState {
         }
       }
     } else {
-      createItem(s, "0", 0, null, null, null, List.of(), blocked);
+      createItem(s, ItemState.single(s.id()), blocked);
     }
     s.expanding = false;
     maybeDone(s);
@@ -269,7 +268,7 @@ final class RunState {
 
   private void expandList(StepState s, ForEach.OverList over, boolean blocked) {
     if (blocked) {
-      createItem(s, "0", 0, null, null, null, List.of(), true);
+      createItem(s, ItemState.single(s.id()), true);
       return;
     }
     if (overStreamedRecords(over)) {
@@ -307,7 +306,10 @@ final class RunState {
     for (int i = first; i < end; i++) {
       String key = Integer.toString(i);
       if (rebuilt(s, key)) {
-        createItem(s, key, i, list.get(i), null, null, inputs.originEdges(sources, i), false);
+        createItem(
+            s,
+            ItemState.ofValue(s.id(), key, i, list.get(i), inputs.originEdges(sources, i)),
+            false);
       }
     }
   }
@@ -348,9 +350,10 @@ final class RunState {
         for (int i = from; i < to; i++) {
           String key = Integer.toString(i);
           if (rebuilt(s, key)) {
-            StoredRecord r = records.get(i - from);
-            createItem(
-                s, key, i, r.value(), r.digest(), null, inputs.originEdges(w.sources, i), false);
+            ItemState item =
+                ItemState.ofRecord(
+                    s.id(), i, records.get(i - from), inputs.originEdges(w.sources, i));
+            createItem(s, item, false);
           }
         }
       }
@@ -379,24 +382,11 @@ final class RunState {
     if (u.filtered()) {
       return;
     }
-    List<LineageEdge> origin = List.of(new LineageEdge(upstream.id(), u.key, u.attempt, "item"));
-    createItem(s, u.key, u.order, null, null, u, origin, s.upstreamBlocked || u.blocksDownstream());
+    createItem(s, ItemState.following(s.id(), u), s.upstreamBlocked || u.blocksDownstream());
   }
 
-  /**
-   * @param recordDigest the digest of the upload record {@code item} is, when it is one
-   */
-  private void createItem(
-      StepState s,
-      String key,
-      long order,
-      JsonNode item,
-      String recordDigest,
-      ItemState follows,
-      List<LineageEdge> origin,
-      boolean blocked) {
-    ItemState state = new ItemState(s.id(), key, order, item, follows, origin);
-    state.recordDigest = recordDigest;
+  private void createItem(StepState s, ItemState state, boolean blocked) {
+    String key = state.key;
     s.items.put(key, state);
     s.setStatus(state, ItemStatus.PENDING);
     s.unfinished++;
@@ -492,7 +482,7 @@ final class RunState {
   }
 
   private void failWithoutRunning(StepState s, Outcome.Failed failure) {
-    ItemState state = new ItemState(s.id(), "0", 0, null, null, List.of());
+    ItemState state = ItemState.single(s.id());
     s.items.put("0", state);
     s.setStatus(state, ItemStatus.PENDING);
     s.unfinished++;

@@ -20,11 +20,12 @@ import org.flywaydb.core.Flyway;
 /**
  * What the checkpoint writer's rows cost the database alone, in other shapes than the service
  * writes them: the service's tables and indexes (its Flyway migrations), the mix of rows the engine
- * benchmark's pipeline writes (per execution one execution row, one lineage edge, and one new
- * payload, two for the middle step), in batches of 500 executions, one commit each. Prints one line
- * per shape: the time the statements and commits took per execution (the rows are made before the
- * clock starts) and the part of it spent in commits. Started by {@code bench/writer-shapes.sh};
- * each shape runs in a JVM of its own, cold like a fresh service.
+ * benchmark's pipeline writes (per execution one execution row, one lineage edge, and, in the
+ * shapes of the writer before migration V6, one new payload, two for the middle step), in batches
+ * of 500 executions, one commit each. Prints one line per shape: the time the statements and
+ * commits took per execution (the rows are made before the clock starts) and the part of it spent
+ * in commits. Started by {@code bench/writer-shapes.sh}; each shape runs in a JVM of its own, cold
+ * like a fresh service.
  *
  * <p>Arguments: the shape (see {@link Shape}), the database ({@code h2}: a new file under /tmp;
  * {@code postgresql}: the database {@code taproot_shapes} on 127.0.0.1, recreated tables), and the
@@ -53,7 +54,13 @@ public final class WriterShapeBench {
      * {@link #BATCH} with payload keys that arrive in ascending order (a counter in the digest's
      * first hex digits): what the randomness of real digests costs the payload table's index.
      */
-    ORDERED_KEYS
+    ORDERED_KEYS,
+    /**
+     * As the service writes them since migrations V6 and V7: every value (200 bytes, under the 4
+     * KiB line) in its execution row, none in the payload table, and the first step's input naming
+     * its upload record.
+     */
+    INLINE
   }
 
   public static void main(String[] args) throws Exception {
@@ -72,7 +79,7 @@ public final class WriterShapeBench {
       long committing = 0;
       for (int b = 0; b < batches; b++) {
         // the rows are made before the clock starts: only the database's part is timed
-        rows.next(b * BATCH, BATCH, shape != Shape.NO_PAYLOADS);
+        rows.next(b * BATCH, BATCH, shape);
         long t0 = System.nanoTime();
         write(c, shape, pg, rows);
         long t1 = System.nanoTime();
@@ -170,7 +177,14 @@ public final class WriterShapeBench {
                     + " DO NOTHING"
                 : "MERGE INTO payload (digest, size_bytes, bytes) KEY (digest) VALUES %s";
     String[] statements = {
-      payloadInsert, "INSERT INTO execution VALUES %s", "INSERT INTO lineage_edge VALUES %s"
+      payloadInsert,
+      // columns named: later migrations add nullable columns that a row of each shape may leave out
+      "INSERT INTO execution (run_id, step_id, item_key, attempt, item_order, status,"
+          + " function_ref, function_digest, input_digest, output_digest, error_code,"
+          + " error_message, logs, seed, started_at, finished_at, duration_micros, queued_micros,"
+          + " trace_id, span_id, input_bytes, output_bytes, input_record) VALUES %s",
+      "INSERT INTO lineage_edge (run_id, step_id, item_key, attempt, from_step, from_key,"
+          + " from_attempt, path) VALUES %s"
     };
     List<List<Object[]>> tables = List.of(rows.payloads, rows.executions, rows.edges);
     for (int t = 0; t < statements.length; t++) {
@@ -227,7 +241,9 @@ public final class WriterShapeBench {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     }
 
-    void next(int first, int count, boolean withPayloads) {
+    void next(int first, int count, Shape shape) {
+      boolean inline = shape == Shape.INLINE;
+      boolean withPayloads = shape != Shape.NO_PAYLOADS && !inline;
       payloads.clear();
       executions.clear();
       edges.clear();
@@ -268,7 +284,10 @@ public final class WriterShapeBench {
               100L,
               10L,
               "0123456789abcdef0123456789abcdef",
-              "0123456789abcdef"
+              "0123456789abcdef",
+              inline && step > 0 ? body : null,
+              inline ? body : null,
+              inline && step == 0 ? item : null
             });
         edges.add(
             new Object[] {
