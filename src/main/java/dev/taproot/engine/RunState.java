@@ -247,7 +247,7 @@ final class RunState {
       StepState upstream = steps.get(itemWiseOver);
       for (ItemState upstreamItem : upstream.itemsInOrder()) {
         if (upstreamItem.status.terminal()) {
-          followItem(s, upstream, upstreamItem);
+          followItem(s, upstreamItem);
         }
       }
       if (scope != null) {
@@ -255,7 +255,7 @@ final class RunState {
         for (String key : scope.keysOf(s.id())) {
           RecordedAttempt u = scope.followed(new ItemRef(upstream.id(), key));
           if (u != null && !upstream.items.containsKey(key) && !s.items.containsKey(key)) {
-            followItem(s, upstream, ItemState.recorded(u));
+            followItem(s, ItemState.recorded(u));
           }
         }
       }
@@ -378,7 +378,7 @@ final class RunState {
     return scope == null || scope.rebuilds(s.id(), key);
   }
 
-  private void followItem(StepState s, StepState upstream, ItemState u) {
+  private void followItem(StepState s, ItemState u) {
     if (u.filtered()) {
       return;
     }
@@ -506,7 +506,7 @@ final class RunState {
     }
     for (StepState d : downstream.getOrDefault(s.id(), List.of())) {
       if (d.expanded && d.followsItemsOf(s.id())) {
-        followItem(d, s, item);
+        followItem(d, item);
       }
     }
     if (s.def.hasForEach()) {
