@@ -386,13 +386,10 @@ final class RunState {
   }
 
   private void createItem(StepState s, ItemState state, boolean blocked) {
-    String key = state.key;
-    s.items.put(key, state);
-    s.setStatus(state, ItemStatus.PENDING);
-    s.unfinished++;
-    ItemRef ref = new ItemRef(s.id(), key);
-    RecordedAttempt past = recorded.remove(ref);
-    if (past != null && !rerun.contains(ref) && finalOutcome(s, past.outcome(), past.attempt())) {
+    RecordedAttempt past = add(s, state);
+    if (past != null
+        && !rerun.contains(new ItemRef(s.id(), state.key))
+        && finalOutcome(s, past.outcome(), past.attempt())) {
       state.attempt = past.attempt();
       state.spanId = past.spanId();
       state.outcome = past.outcome();
@@ -481,12 +478,20 @@ final class RunState {
     }
   }
 
-  private void failWithoutRunning(StepState s, Outcome.Failed failure) {
-    ItemState state = ItemState.single(s.id());
-    s.items.put("0", state);
+  /**
+   * Adds {@code state} to its step as pending and takes the attempt a checkpoint recorded for it,
+   * if any (null otherwise).
+   */
+  private RecordedAttempt add(StepState s, ItemState state) {
+    s.items.put(state.key, state);
     s.setStatus(state, ItemStatus.PENDING);
     s.unfinished++;
-    RecordedAttempt past = recorded.remove(new ItemRef(s.id(), "0"));
+    return recorded.remove(new ItemRef(s.id(), state.key));
+  }
+
+  private void failWithoutRunning(StepState s, Outcome.Failed failure) {
+    ItemState state = ItemState.single(s.id());
+    RecordedAttempt past = add(s, state);
     state.attempt = past == null ? 1 : past.attempt() + 1;
     recordWithoutRunning(s, state, failure);
   }
