@@ -4,8 +4,9 @@
 # dropped and recreated schema) or H2, posts the file as application/x-ndjson and records the wall
 # time to the 202, the peak heap (jstat samples every 500 ms) while uploading, and then lets the run
 # go on for RUN_SECONDS with the heap sampled; a class histogram at the end counts what each live
-# item costs. RUN_SECONDS=finish waits for the whole run instead (histogram half way). Prints a
-# summary; figures go to docs/benchmarks.md by hand.
+# item costs. RUN_SECONDS=finish waits for the whole run instead (histogram half way), polling
+# GET /runs/{id} every POLL_SECONDS (default 5) and timing each answer. Prints a summary; figures
+# go to docs/benchmarks.md by hand.
 #   bench/ingest.sh                          # 5M records, PostgreSQL
 #   RECORDS=1000000 DB=h2 bench/ingest.sh
 #   SKIP_BUILD=1 bench/ingest.sh             # reuse target/quarkus-app and target/bench-pg
@@ -93,13 +94,16 @@ if [[ "$RUN_SECONDS" == finish ]]; then
   # The whole run: poll until it is no longer running; a class histogram half way through (by
   # executions) shows what a live run holds.
   HALF=$((RECORDS * 3 / 2))
+  : >"$OUT/polls-$DB.txt"
   while true; do
-    curl -sf "$BASE/runs/$RUN" >"$OUT/run.json" || true
+    # Each answer timed, with the executions it counts: how long a user waits, how fresh it is.
+    T=$(curl -sf -o "$OUT/run.json" -w '%{time_total}' "$BASE/runs/$RUN" || echo fail)
+    python3 -c 'import json,sys,time; v=json.load(open(sys.argv[1])); print(time.time(), sys.argv[2], v.get("status"), sum(p.get("succeeded",0) for p in v.get("progress",{}).values()))' "$OUT/run.json" "$T" >>"$OUT/polls-$DB.txt" || true
     python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); sys.exit(0 if v.get("status")=="running" else 1)' "$OUT/run.json" || break
     if [[ ! -f "$OUT/histogram-$DB.txt" ]] && python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); sys.exit(0 if sum(p.get("succeeded",0) for p in v.get("progress",{}).values()) >= int(sys.argv[2]) else 1)' "$OUT/run.json" "$HALF"; then
       jcmd $PID GC.class_histogram >"$OUT/histogram-$DB.txt"
     fi
-    sleep 5
+    sleep "${POLL_SECONDS:-5}"
   done
   RUN_END=$(date +%s.%N)
   echo "run ended after $(python3 -c "print(round($RUN_END - $START))") s from the start of the upload"
@@ -135,3 +139,20 @@ if after:
 print(f"run after the wait: status={view.get('status')} succeeded executions={done:,}")
 print(f"ItemState instances live: {item[0]:,} ({item[1]/max(1,item[0]):.0f} bytes each, shallow)")
 PY
+if [[ -s "$OUT/polls-$DB.txt" ]]; then
+  python3 - "$OUT/polls-$DB.txt" <<'PY'
+import statistics, sys
+polls = [l.split() for l in open(sys.argv[1]) if len(l.split()) == 4 and l.split()[1] != "fail"]
+running = [p for p in polls if p[2] == "running"]
+if running:
+    took = sorted(float(p[1]) for p in running)
+    # Longest stretch, between answers, during which the succeeded count stood still.
+    still, since, last = 0.0, float(running[0][0]), running[0][3]
+    for p in running[1:]:
+        if p[3] != last:
+            since, last = float(p[0]), p[3]
+        still = max(still, float(p[0]) - since)
+    print(f"GET /runs/{{id}} while running: {len(took)} answers, median {statistics.median(took)*1000:.0f} ms,"
+          f" max {took[-1]*1000:.0f} ms; succeeded count stood still for at most {still:.1f} s")
+PY
+fi

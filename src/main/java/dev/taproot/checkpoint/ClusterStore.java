@@ -364,6 +364,24 @@ public class ClusterStore {
     return n[0];
   }
 
+  /** The units of a run, in unit order: its coordinator first, then its partitions if any. */
+  public List<StoredUnit> units(String runId) {
+    List<StoredUnit> out = new ArrayList<>();
+    Jdbc.query(
+        dataSource,
+        "the units of run " + runId,
+        "SELECT unit, generation, first_item, end_item, state FROM run_unit WHERE run_id = ?"
+            + " ORDER BY unit",
+        List.of(runId),
+        rs -> {
+          long first = rs.getLong(3);
+          ItemRange range = rs.wasNull() ? null : new ItemRange(first, rs.getLong(4));
+          out.add(
+              new StoredUnit(rs.getInt(1), rs.getInt(2), range, "done".equals(rs.getString(5))));
+        });
+    return out;
+  }
+
   /** The range of a partition; null for a coordinator or a unit that no longer exists. */
   public ItemRange range(Lease lease) {
     ItemRange[] out = {null};

@@ -317,6 +317,32 @@ public class ExecutionStore implements RecordedAttempts {
   }
 
   /**
+   * {@link #progress(String)} of some steps only, and of their items in {@code range} when it is
+   * not null: one query per step, each a range of the index on run, step and item order, so that
+   * counting one partition reads that partition's rows and no others.
+   */
+  public Map<String, Map<ExecutionStatus, Integer>> progress(
+      String runId, Collection<String> steps, ItemRange range) {
+    Map<String, Map<ExecutionStatus, Integer>> out = new LinkedHashMap<>();
+    for (String step : steps) {
+      List<Object> params = new ArrayList<>(List.of(runId, step));
+      String where = "run_id = ? AND step_id = ?";
+      if (range != null) {
+        where += " AND item_order >= ? AND item_order < ?";
+        params.add(range.first());
+        params.add(range.end());
+      }
+      query(
+          latestRows("status, COUNT(*)", where) + " GROUP BY status",
+          params,
+          rs ->
+              out.computeIfAbsent(step, k -> new LinkedHashMap<>())
+                  .put(ExecutionStatus.of(rs.getString(1)), rs.getInt(2)));
+    }
+    return out;
+  }
+
+  /**
    * What the rows of checkpoints say about the values asked for: those kept in the rows, by digest,
    * and the inputs that are upload records, with the record's key; values kept in the payload table
    * (or nowhere) are in neither.

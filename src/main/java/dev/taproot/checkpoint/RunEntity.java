@@ -58,4 +58,8 @@ public class RunEntity extends PanacheEntityBase {
 
   @Column(name = "finished_at")
   public Instant finishedAt;
+
+  /** JSON of {@link EndedCounts}, written by the scheduler with the final status. */
+  @Column(name = "ended_counts")
+  public String endedCounts;
 }

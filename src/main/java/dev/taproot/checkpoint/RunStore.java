@@ -464,15 +464,16 @@ public class RunStore {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE run SET status = ?, output_digest = ?, error_code = ?, error_message = ?,"
-                + " finished_at = ? WHERE id = ? AND generation = ?")) {
+                + " finished_at = ?, ended_counts = ? WHERE id = ? AND generation = ?")) {
       for (RunUpdate u : runs) {
         ps.setString(1, u.status().id());
         ps.setString(2, u.output() == null ? null : u.output().digest());
         ps.setString(3, u.error() == null ? null : u.error().codeId());
         ps.setString(4, u.error() == null ? null : StoredText.encode(u.error().message()));
         ps.setTimestamp(5, u.finishedAt() == null ? null : Timestamp.from(u.finishedAt()));
-        ps.setString(6, u.runId());
-        ps.setInt(7, u.generation());
+        ps.setString(6, u.ended() == null ? null : u.ended().json());
+        ps.setString(7, u.runId());
+        ps.setInt(8, u.generation());
         ps.addBatch();
       }
       int[] counts = ps.executeBatch();

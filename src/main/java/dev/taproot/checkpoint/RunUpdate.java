@@ -14,22 +14,28 @@ public record RunUpdate(
     RunStatus status,
     Payload output,
     RunError error,
-    Instant finishedAt) {
+    Instant finishedAt,
+    EndedCounts ended) {
   public RunUpdate {
     Objects.requireNonNull(runId, "runId");
     Objects.requireNonNull(status, "status");
   }
 
   public static RunUpdate succeeded(String runId, int generation, Payload output, Instant at) {
-    return new RunUpdate(runId, generation, RunStatus.SUCCEEDED, output, null, at);
+    return new RunUpdate(runId, generation, RunStatus.SUCCEEDED, output, null, at, null);
   }
 
   public static RunUpdate failed(String runId, int generation, RunError error, Instant at) {
-    return new RunUpdate(runId, generation, RunStatus.FAILED, null, error, at);
+    return new RunUpdate(runId, generation, RunStatus.FAILED, null, error, at, null);
   }
 
   public static RunUpdate cancelled(String runId, int generation, Instant at) {
     return new RunUpdate(
-        runId, generation, RunStatus.CANCELLED, null, RunError.CANCELLED_BY_REQUEST, at);
+        runId, generation, RunStatus.CANCELLED, null, RunError.CANCELLED_BY_REQUEST, at, null);
+  }
+
+  /** This update with the run's counts per step, stored with it. */
+  public RunUpdate withEnded(EndedCounts counts) {
+    return new RunUpdate(runId, generation, status, output, error, finishedAt, counts);
   }
 }

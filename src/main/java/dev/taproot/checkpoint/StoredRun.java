@@ -1,6 +1,8 @@
 package dev.taproot.checkpoint;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A run as the {@code run} table holds it, read once: what every layer above the store sees of a
@@ -21,6 +23,7 @@ public final class StoredRun {
   private final int generation;
   private final Instant createdAt;
   private final Instant finishedAt;
+  private final String endedCounts;
 
   StoredRun(RunEntity e) {
     this.id = e.id;
@@ -42,10 +45,21 @@ public final class StoredRun {
     this.generation = e.generation;
     this.createdAt = e.createdAt;
     this.finishedAt = e.finishedAt;
+    this.endedCounts = e.endedCounts;
   }
 
   static final String NDJSON = "x-ndjson";
   static final String JSON = "json";
+
+  /**
+   * The counts per step the run's scheduler stored with its final status, when they are of the
+   * run's current generation.
+   */
+  public Optional<Map<String, Map<ExecutionStatus, Integer>>> endedCounts() {
+    return EndedCounts.parse(endedCounts)
+        .filter(c -> c.generation() == generation)
+        .map(EndedCounts::steps);
+  }
 
   public String id() {
     return id;

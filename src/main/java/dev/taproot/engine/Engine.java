@@ -236,6 +236,7 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
    */
   public void forgetFinishedRuns() {
     finished.clear();
+    partitionSummaries.forgetAll();
   }
 
   public boolean isLive(String runId) {
@@ -284,24 +285,21 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
         .map(e -> e.getValue().progress());
   }
 
-  /**
-   * Pending and running counts of a run's partitions scheduled here (their items only; what they
-   * ended is in the checkpoints).
-   */
-  Map<String, Map<String, Integer>> partitionProgress(String runId) {
-    Map<String, Map<String, Integer>> out = new HashMap<>();
+  /** Counts of each partition of the run's {@code generation} scheduled here, by unit. */
+  Map<Integer, Map<String, Map<String, Integer>>> partitionProgress(String runId, int generation) {
+    Map<Integer, Map<String, Map<String, Integer>>> out = new HashMap<>();
     for (Map.Entry<Lease, RunState> unit : unitsOf(runId)) {
-      unit.getValue()
-          .progress()
-          .forEach(
-              (step, counts) -> {
-                Map<String, Integer> sum = out.computeIfAbsent(step, k -> new HashMap<>());
-                for (ItemStatus s : List.of(ItemStatus.PENDING, ItemStatus.RUNNING)) {
-                  sum.merge(s.id(), counts.getOrDefault(s.id(), 0), Integer::sum);
-                }
-              });
+      Lease lease = unit.getKey();
+      if (!lease.coordinator() && lease.generation() == generation) {
+        out.put(lease.unit(), unit.getValue().progress());
+      }
     }
     return out;
+  }
+
+  /** What a partition done here recorded, if this service still remembers it. */
+  Optional<RecordedRun.Summary> partitionSummary(String runId, int generation, int unit) {
+    return partitionSummaries.of(runId, generation, unit);
   }
 
   /** Runs being scheduled by this instance now. */
@@ -444,11 +442,13 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   @Override
   public void unitsDone(List<Lease> partitions) {
     for (Lease l : partitions) {
-      RunState state = live.remove(l);
-      running.remove(l);
+      RunState state = live.get(l);
       if (state != null) {
+        // Kept before the unit is let go of, so that progress finds it in one place or the other.
         partitionSummaries.done(l, state.summary());
       }
+      live.remove(l);
+      running.remove(l);
     }
     afterUnitsDone.run();
   }

@@ -39,6 +39,17 @@ final class PartitionSummaries {
     byRun.computeIfAbsent(key, k -> new HashMap<>()).put(partition.unit(), summary);
   }
 
+  /** What one partition recorded, when it was done here and is still remembered. */
+  synchronized Optional<RecordedRun.Summary> of(String runId, int generation, int unit) {
+    Map<Integer, RecordedRun.Summary> known = byRun.get(key(runId, generation));
+    return known == null ? Optional.empty() : Optional.ofNullable(known.get(unit));
+  }
+
+  /** Forgets every run, as a restart does. */
+  synchronized void forgetAll() {
+    byRun.clear();
+  }
+
   /** Everything recorded for a run is to be read again (a new generation, or it ended). */
   synchronized void forget(String runId) {
     byRun.keySet().removeIf(k -> k.startsWith(runId + "#"));

@@ -1,131 +1,247 @@
 package dev.taproot.engine;
 
+import dev.taproot.checkpoint.ClusterStore;
 import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.ExecutionStore;
+import dev.taproot.checkpoint.ItemRange;
 import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.checkpoint.StoredRun;
+import dev.taproot.checkpoint.StoredUnit;
 import dev.taproot.definition.WorkflowCatalog;
+import dev.taproot.definition.WorkflowDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.Set;
 
 /**
- * Counts per step (pending, running, succeeded, failed, skipped) in definition order: from the
- * engine while the run's coordinator is live here, from the checkpoints otherwise (plus what the
- * run's partitions live here have pending or running).
+ * Counts per step (pending, running, succeeded, failed, skipped) in definition order. From the
+ * engine while the run's coordinator is live here; for a finished run, from the counts stored with
+ * its final status; otherwise unit by unit: a partition live here from its scheduler, a partition
+ * done here from what it recorded, and only the rest (partitions live elsewhere or not claimed yet,
+ * the coordinator's steps) from the checkpoints. A grouped pass over every checkpoint of a big run
+ * took seconds on H2 (25 s for one answer on a 300,000-record run while it ran), so it is never
+ * taken for the partitions this instance knows.
  */
 @ApplicationScoped
 public class RunProgress {
 
   private final Engine engine;
   private final ExecutionStore checkpoints;
+  private final ClusterStore units;
   private final WorkflowCatalog catalog;
+  private final StoredCounts stored = new StoredCounts();
 
-  /**
-   * The last grouped pass over each run's checkpoints. That pass reads every checkpoint of the run,
-   * so a client polling a big partitioned run every few milliseconds would keep a core busy with it
-   * (a fifth of the service's CPU in a 20,000-item benchmark); each count is reused for ten times
-   * what it cost and at least {@link #FRESH_NANOS}, so counting takes at most about a tenth of a
-   * core per run however often it is asked.
-   */
-  private final ConcurrentMap<String, Counted> counted = new ConcurrentHashMap<>();
-
-  private static final long FRESH_NANOS = 1_000_000_000L;
-  private static final int KEPT = 256;
-
-  private record Counted(
-      int generation,
-      RunStatus status,
-      Map<String, Map<ExecutionStatus, Integer>> counts,
-      long until) {}
-
-  RunProgress(Engine engine, ExecutionStore checkpoints, WorkflowCatalog catalog) {
+  RunProgress(
+      Engine engine, ExecutionStore checkpoints, ClusterStore units, WorkflowCatalog catalog) {
     this.engine = engine;
     this.checkpoints = checkpoints;
+    this.units = units;
     this.catalog = catalog;
   }
 
+  /** Forgets every count taken from the checkpoints, as a restart does; tests cover that path. */
+  public void forget() {
+    stored.forget();
+  }
+
   public Map<String, Map<String, Integer>> of(StoredRun run) {
-    return engine
-        .progress(run.id())
-        .or(
-            () ->
-                run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.FAILED
-                    ? remembered(run)
-                    : Optional.empty())
-        .orElseGet(() -> stored(run));
+    return engine.progress(run.id()).orElseGet(() -> settled(run) ? finished(run) : counted(run));
+  }
+
+  /** Whether nothing more can end in the run's generation. */
+  private static boolean settled(StoredRun run) {
+    return run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.FAILED;
   }
 
   /**
-   * The counts a run that finished in this service left in its summary: the grouped pass over the
-   * checkpoints costs seconds on a 100,000-item run (the web UI shows counts on every page).
+   * A succeeded or failed run: the counts its scheduler stored with the final status, else (a run
+   * that ended before they were stored, or failed by a fault of the engine) counted once per
+   * generation.
    */
-  private Optional<Map<String, Map<String, Integer>>> remembered(StoredRun run) {
-    return engine
-        .finishedSummary(run.id(), run.generation())
-        .map(
-            summary -> {
-              Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
-              for (String step :
-                  catalog.definition(run.workflow(), run.version()).steps().keySet()) {
-                RecordedRun.Tally t = summary.tallies().getOrDefault(step, RecordedRun.Tally.NONE);
-                Map<String, Integer> counts = new LinkedHashMap<>();
-                counts.put(ItemStatus.PENDING.id(), 0);
-                counts.put(ItemStatus.RUNNING.id(), 0);
-                counts.put(ItemStatus.SUCCEEDED.id(), t.succeeded());
-                counts.put(ItemStatus.FAILED.id(), t.failed());
-                counts.put(ItemStatus.SKIPPED.id(), t.skipped());
-                out.put(step, counts);
-              }
-              return out;
-            });
+  private Map<String, Map<String, Integer>> finished(StoredRun run) {
+    Tallies out = new Tallies(definition(run).steps().keySet());
+    out.add(
+        run.endedCounts()
+            .orElseGet(
+                () ->
+                    stored
+                        .of(
+                            run.id(),
+                            run.generation(),
+                            StoredCounts.Part.WHOLE,
+                            true,
+                            () -> Tallies.ended(counted(run)))
+                        .byStep()));
+    return out.counts;
   }
 
-  private static ExecutionStatus stored(ItemStatus status) {
-    return ExecutionStatus.valueOf(status.name());
-  }
-
-  private Map<String, Map<String, Integer>> stored(StoredRun run) {
-    Map<String, Map<ExecutionStatus, Integer>> terminal = counted(run);
-    Map<String, Map<String, Integer>> live = engine.partitionProgress(run.id());
-    Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
-    for (String step : catalog.definition(run.workflow(), run.version()).steps().keySet()) {
-      Map<ExecutionStatus, Integer> stored = terminal.getOrDefault(step, Map.of());
-      Map<String, Integer> here = live.getOrDefault(step, Map.of());
-      Map<String, Integer> counts = new LinkedHashMap<>();
-      for (ItemStatus status : ItemStatus.values()) {
-        counts.put(
-            status.id(),
-            status.terminal()
-                ? stored.getOrDefault(stored(status), 0)
-                : here.getOrDefault(status.id(), 0));
+  private Map<String, Map<String, Integer>> counted(StoredRun run) {
+    WorkflowDefinition def = definition(run);
+    Tallies out = new Tallies(def.steps().keySet());
+    List<StoredUnit> partitions =
+        units.units(run.id()).stream()
+            .filter(u -> u.partition() && u.generation() == run.generation())
+            .toList();
+    if (partitions.isEmpty()) {
+      out.add(
+          stored.of(
+              run.id(),
+              run.generation(),
+              StoredCounts.Part.unit("run " + run.status(), 0),
+              settled(run),
+              () -> checkpoints.progress(run.id())));
+      return out.counts;
+    }
+    Set<String> partitioned = Partitioning.of(def).steps();
+    Map<Integer, Map<String, Map<String, Integer>>> here =
+        engine.partitionProgress(run.id(), run.generation());
+    List<StoredUnit> span = new ArrayList<>();
+    for (StoredUnit p : partitions) {
+      Map<String, Map<String, Integer>> live = here.get(p.unit());
+      if (live == null && !p.done()) {
+        span.add(p);
+        continue;
       }
-      out.put(step, counts);
+      addSpan(out, run, span, partitioned);
+      span.clear();
+      if (live != null) {
+        out.addLive(live, partitioned);
+      } else {
+        out.add(done(run, p, partitioned));
+      }
     }
-    return out;
+    addSpan(out, run, span, partitioned);
+    Set<String> rest = new LinkedHashSet<>(def.steps().keySet());
+    rest.removeAll(partitioned);
+    if (!rest.isEmpty()) {
+      out.add(
+          stored.of(
+              run.id(),
+              run.generation(),
+              StoredCounts.Part.unit("coordinator " + run.status(), 0),
+              settled(run),
+              () -> checkpoints.progress(run.id(), rest, null)));
+    }
+    return out.counts;
   }
 
-  private Map<String, Map<ExecutionStatus, Integer>> counted(StoredRun run) {
-    long now = System.nanoTime();
-    Counted last = counted.get(run.id());
-    if (last != null
-        && last.generation() == run.generation()
-        && last.status() == run.status()
-        && now - last.until() < 0) {
-      return last.counts();
-    }
-    Map<String, Map<ExecutionStatus, Integer>> counts = checkpoints.progress(run.id());
-    long took = System.nanoTime() - now;
-    if (counted.size() >= KEPT) {
-      counted.values().removeIf(c -> now - c.until() >= 0);
-    }
-    counted.put(
+  /** A partition whose every item is final: counted once per generation. */
+  private StoredCounts.Counts done(StoredRun run, StoredUnit p, Set<String> steps) {
+    return stored.of(
         run.id(),
-        new Counted(
-            run.generation(), run.status(), counts, now + Math.max(FRESH_NANOS, 10 * took)));
-    return counts;
+        run.generation(),
+        StoredCounts.Part.unit("partition " + p.unit(), p.unit()),
+        true,
+        () ->
+            engine
+                .partitionSummary(run.id(), run.generation(), p.unit())
+                .map(summary -> Tallies.ended(summary.tallies(), steps))
+                .orElseGet(() -> checkpoints.progress(run.id(), steps, p.range())));
+  }
+
+  /**
+   * Consecutive partitions scheduled elsewhere or not claimed yet, counted together from the
+   * checkpoints of their items.
+   */
+  private void addSpan(Tallies out, StoredRun run, List<StoredUnit> span, Set<String> steps) {
+    if (span.isEmpty()) {
+      return;
+    }
+    StoredUnit first = span.get(0);
+    StoredUnit last = span.get(span.size() - 1);
+    ItemRange items = new ItemRange(first.range().first(), last.range().end());
+    out.add(
+        stored.of(
+            run.id(),
+            run.generation(),
+            new StoredCounts.Part(
+                "partitions " + first.unit() + "-" + last.unit(), first.unit(), last.unit()),
+            false,
+            () -> checkpoints.progress(run.id(), steps, items)));
+  }
+
+  private WorkflowDefinition definition(StoredRun run) {
+    return catalog.definition(run.workflow(), run.version());
+  }
+
+  /** Counts by step and status, every status of every step present, summed from their sources. */
+  private static final class Tallies {
+    final Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+
+    Tallies(Set<String> steps) {
+      for (String step : steps) {
+        Map<String, Integer> zero = new LinkedHashMap<>();
+        for (ItemStatus status : ItemStatus.values()) {
+          zero.put(status.id(), 0);
+        }
+        counts.put(step, zero);
+      }
+    }
+
+    Set<String> steps() {
+      return counts.keySet();
+    }
+
+    void add(StoredCounts.Counts stored) {
+      add(stored.byStep());
+    }
+
+    void add(Map<String, Map<ExecutionStatus, Integer>> byStep) {
+      byStep.forEach(
+          (step, byStatus) -> byStatus.forEach((status, n) -> addTo(step, status.id(), n)));
+    }
+
+    /** The counts of a scheduler live here, of these steps. */
+    void addLive(Map<String, Map<String, Integer>> live, Set<String> steps) {
+      live.forEach(
+          (step, byStatus) -> {
+            if (steps.contains(step)) {
+              byStatus.forEach((status, n) -> addTo(step, status, n));
+            }
+          });
+    }
+
+    /** The ended counts of {@code counts}. */
+    static Map<String, Map<ExecutionStatus, Integer>> ended(
+        Map<String, Map<String, Integer>> counts) {
+      Map<String, Map<ExecutionStatus, Integer>> out = new LinkedHashMap<>();
+      counts.forEach(
+          (step, byStatus) -> {
+            Map<ExecutionStatus, Integer> ended = new LinkedHashMap<>();
+            for (ExecutionStatus status : ExecutionStatus.values()) {
+              ended.put(status, byStatus.getOrDefault(status.id(), 0));
+            }
+            out.put(step, ended);
+          });
+      return out;
+    }
+
+    static Map<String, Map<ExecutionStatus, Integer>> ended(
+        Map<String, RecordedRun.Tally> tallies, Set<String> steps) {
+      Map<String, Map<ExecutionStatus, Integer>> out = new LinkedHashMap<>();
+      tallies.forEach(
+          (step, t) -> {
+            if (steps.contains(step)) {
+              out.put(
+                  step,
+                  Map.of(
+                      ExecutionStatus.SUCCEEDED, t.succeeded(),
+                      ExecutionStatus.FAILED, t.failed(),
+                      ExecutionStatus.SKIPPED, t.skipped()));
+            }
+          });
+      return out;
+    }
+
+    private void addTo(String step, String status, int n) {
+      Map<String, Integer> byStatus = counts.get(step);
+      if (byStatus != null) {
+        byStatus.merge(status, n, Integer::sum);
+      }
+    }
   }
 }

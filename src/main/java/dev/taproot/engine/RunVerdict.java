@@ -1,5 +1,7 @@
 package dev.taproot.engine;
 
+import dev.taproot.checkpoint.EndedCounts;
+import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.Payload;
 import dev.taproot.checkpoint.RunError;
 import dev.taproot.checkpoint.RunUpdate;
@@ -10,13 +12,33 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** How a run whose steps are all done ends: failed items fail it, else its output decides. */
 final class RunVerdict {
   private RunVerdict() {}
 
+  /** The verdict, with the counts of every step stored alongside. */
   static RunUpdate of(RunContext ctx, Collection<StepState> steps, Bindings bindings) {
+    return verdict(ctx, steps, bindings).withEnded(ended(ctx, steps));
+  }
+
+  private static EndedCounts ended(RunContext ctx, Collection<StepState> steps) {
+    Map<String, Map<ExecutionStatus, Integer>> out = new LinkedHashMap<>();
+    for (StepState s : steps) {
+      Map<String, Integer> counts = s.counts();
+      Map<ExecutionStatus, Integer> ended = new LinkedHashMap<>();
+      for (ExecutionStatus status : ExecutionStatus.values()) {
+        ended.put(status, counts.getOrDefault(status.id(), 0));
+      }
+      out.put(s.id(), ended);
+    }
+    return new EndedCounts(ctx.generation, out);
+  }
+
+  private static RunUpdate verdict(RunContext ctx, Collection<StepState> steps, Bindings bindings) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     List<String> failedSteps = new ArrayList<>();
     int failedItems = 0;

@@ -1,7 +1,6 @@
 package dev.taproot.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taproot.cache.LruMap;
 import dev.taproot.checkpoint.CanonicalJson;
 import dev.taproot.checkpoint.Checkpoint;
 import dev.taproot.checkpoint.ExecutionStatus;
@@ -36,17 +35,6 @@ class RunPages {
   private final PayloadStore payloads;
   private final WorkflowCatalog catalog;
   private final TaprootConfig config;
-
-  /** Finished runs on the runs list that keep their counts; older ones are counted again. */
-  private static final int FINISHED_COUNTS_KEPT = 1000;
-
-  /**
-   * Counts of succeeded and failed runs by run id and generation: those change only when a redrive
-   * or resume reopens the run, which bumps its generation. A list of 20 big finished runs then
-   * costs 20 grouped queries once, not at every refresh.
-   */
-  private final Map<String, Map<String, Map<String, Integer>>> finishedCounts =
-      java.util.Collections.synchronizedMap(new LruMap<>(FINISHED_COUNTS_KEPT));
 
   RunPages(
       RunStore runs,
@@ -211,18 +199,9 @@ class RunPages {
     return out;
   }
 
-  /** A run's counts per step and status; a succeeded or failed run's are kept (see above). */
+  /** A run's counts per step and status. */
   Map<String, Map<String, Integer>> counts(StoredRun r) {
-    if (r.status() != RunStatus.SUCCEEDED && r.status() != RunStatus.FAILED) {
-      return progress.of(r);
-    }
-    String key = r.id() + "#" + r.generation();
-    Map<String, Map<String, Integer>> kept = finishedCounts.get(key);
-    if (kept == null) {
-      kept = progress.of(r);
-      finishedCounts.put(key, kept);
-    }
-    return kept;
+    return progress.of(r);
   }
 
   String traceHref(String traceId) {

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,10 +63,11 @@ class ClusterIT {
   @Test
   void threeInstancesShareOneRunAndAgreeWithASingleInstance() throws Exception {
     String runId = runs.start(instance(0));
-    IncRuns.awaitFinished(instance(1), runId, Duration.ofMinutes(5));
+    int[] partway = awaitFinishedWatchingProgress(runId, Duration.ofMinutes(5));
     assertEquals("succeeded", runs.status(runId));
     runs.assertExactlyOneSuccessPerItem(runId);
     for (int i = 0; i < 3; i++) {
+      assertTrue(partway[i] > 0, "instance " + i + " showed the counts move while the run ran");
       assertTrue(
           instance(i).metric("taproot_cluster_claims_total") >= 1,
           "instance " + i + " claimed part of the run");
@@ -207,6 +211,44 @@ class ClusterIT {
    * Waits until {@code owner} holds no unit: with {@code leaseOnly}, until its leases ran out;
    * otherwise until every unit it held is claimed by another instance.
    */
+  /**
+   * Polls the run on every instance until it ended, checking that no instance's count of succeeded
+   * items of a step ever goes back or passes the items there are; returns, per instance, how many
+   * answers showed a step part way.
+   */
+  private int[] awaitFinishedWatchingProgress(String runId, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<Map<String, Integer>> seen = new ArrayList<>();
+    int[] partway = new int[3];
+    for (int i = 0; i < 3; i++) {
+      seen.add(new HashMap<>());
+    }
+    while (System.nanoTime() < deadline) {
+      boolean running = false;
+      for (int i = 0; i < 3; i++) {
+        JsonNode view = IncRuns.view(instance(i), runId);
+        running |= "running".equals(view.path("status").asText());
+        for (Iterator<String> steps = view.path("progress").fieldNames(); steps.hasNext(); ) {
+          String step = steps.next();
+          int shown = view.path("progress").path(step).path("succeeded").asInt();
+          int before = seen.get(i).getOrDefault(step, 0);
+          assertTrue(
+              shown >= before && shown <= ITEMS,
+              "instance " + i + ", step " + step + ": " + shown + " succeeded after " + before);
+          seen.get(i).put(step, shown);
+          if (shown > 0 && shown < ITEMS) {
+            partway[i]++;
+          }
+        }
+      }
+      if (!running) {
+        return partway;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("run " + runId + " still running after " + timeout);
+  }
+
   private static void awaitNoUnitOf(
       ServiceProcess asked, String owner, boolean leaseOnly, Duration timeout) throws Exception {
     long deadline = System.currentTimeMillis() + timeout.toMillis();

@@ -43,8 +43,11 @@ class ClusterTest {
   @Inject AgroalDataSource dataSource;
   @Inject ClusterMember member;
 
-  /** a (forEach over the input) → b (item-wise) → total (a fan-in over b). */
-  private static String workflow(String fn, String inc, String extraInput) {
+  /**
+   * a (forEach over the input) → b (item-wise) → total (a fan-in over b); a may run for minutes,
+   * for tests that hold one item back.
+   */
+  static String workflow(String fn, String inc, String extraInput) {
     String wf = Api.unique("cluster");
     Api.submit(
         """
@@ -57,6 +60,7 @@ class ClusterTest {
             function: work
             forEach: ${{ input.items }}
             input: { n: "${{ item.n }}"%s }
+            timeout: 10m
           b:
             function: inc
             forEach: ${{ steps.a.items }}

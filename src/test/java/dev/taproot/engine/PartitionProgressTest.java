@@ -1,0 +1,203 @@
+package dev.taproot.engine;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.taproot.support.Api;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The counts a partitioned run shows while it runs and once it ended (on H2, and on PostgreSQL in
+ * the integration profile): as fresh as its checkpoints, never ahead of them, never going back, and
+ * the same whether this service kept them in memory or reads them back after a restart.
+ */
+@QuarkusTest
+@TestProfile(ClusterTest.SmallPartitions.class)
+class PartitionProgressTest {
+  private static final List<String> STEPS = List.of("a", "b", "total");
+  private static final List<String> STATUSES =
+      List.of("pending", "running", "succeeded", "failed", "skipped");
+
+  @Inject AgroalDataSource dataSource;
+  @Inject Engine engine;
+  @Inject RunProgress progress;
+
+  @Test
+  void aPartitionedRunsCountsKeepUpWithItsCheckpoints() throws InterruptedException {
+    String spin = Api.register("spin", Api.testModule("spin"));
+    String inc = Api.register("inc", Api.testModule("inc"));
+    // Item 777 (partition 8 of 11) spins until cancelled; everything else is done in seconds.
+    String wf =
+        ClusterTest.workflow(spin, inc, ", spin: \"${{ item.n == 777 ? 500000000000 : 0 }}\"");
+    String run = Api.start(wf, Api.numberedItems(1050, Set.of()));
+
+    // Polled faster than the web UI does: no answer may count more than the checkpoints hold
+    // (nothing counted twice) or less than an earlier answer did.
+    Map<String, Integer> seen = new HashMap<>();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              JsonPath view = Api.run(run);
+              for (String step : List.of("a", "b")) {
+                int shown = view.getInt("progress." + step + ".succeeded");
+                int stored = succeeded(run, step);
+                assertTrue(
+                    shown <= stored,
+                    step + ": " + shown + " shown, only " + stored + " checkpointed");
+                int before = seen.getOrDefault(step, 0);
+                assertTrue(shown >= before, step + ": " + shown + " after " + before);
+                seen.put(step, shown);
+              }
+              return succeeded(run, "b") == 1049;
+            });
+
+    // Every item but 777 is checkpointed. The writer tells the schedulers what it committed just
+    // after the commit the query above saw; past that, the next answer counts every item.
+    Thread.sleep(100);
+    JsonPath view = Api.run(run);
+    assertEquals("running", view.getString("status"));
+    assertEquals(1049, view.getInt("progress.a.succeeded"), view.getMap("progress").toString());
+    assertEquals(1, view.getInt("progress.a.running"), view.getMap("progress").toString());
+    assertEquals(1049, view.getInt("progress.b.succeeded"), view.getMap("progress").toString());
+    assertEquals(0, view.getInt("progress.total.succeeded"), view.getMap("progress").toString());
+    // What another instance, or this one after a restart, shows: the done partitions counted
+    // from their checkpoints, the one still running from its scheduler.
+    Map<String, Map<String, Integer>> fromMemory = counts(run);
+    forgetAll();
+    assertEquals(fromMemory, counts(run), "done partitions read back from their checkpoints");
+
+    given().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+    assertEquals("cancelled", Api.awaitFinished(run, Duration.ofSeconds(60)).getString("status"));
+  }
+
+  @Test
+  void countsReadBackFromTheCheckpointsEqualThoseTheServiceKept() throws SQLException {
+    String failIf = Api.register("fail-if", Api.testModule("fail-if"));
+    String inc = Api.register("inc", Api.testModule("inc"));
+    String wf = ClusterTest.workflow(failIf, inc, ", fail: \"${{ 'fail' in item }}\"");
+    // In partitions 1, 6 and 11.
+    String run = Api.start(wf, Api.numberedItems(1050, Set.of(5, 512, 1049)));
+    assertEquals("failed", Api.awaitFinished(run, Duration.ofSeconds(120)).getString("status"));
+
+    Map<String, Map<String, Integer>> kept = counts(run);
+    assertEquals(
+        Map.of("pending", 0, "running", 0, "succeeded", 1047, "failed", 3, "skipped", 0),
+        kept.get("a"));
+    assertEquals(
+        Map.of("pending", 0, "running", 0, "succeeded", 1047, "failed", 0, "skipped", 3),
+        kept.get("b"));
+    assertEquals(
+        Map.of("pending", 0, "running", 0, "succeeded", 0, "failed", 0, "skipped", 1),
+        kept.get("total"));
+    forgetAll();
+    assertEquals(kept, counts(run), "stored with the run's final status");
+    endedBeforeCountsWereStored(run);
+    assertEquals(kept, counts(run), "counted from the checkpoints, partition by partition");
+
+    given()
+        .contentType("application/json")
+        .body("{\"items\": \"failed\", \"functions\": {\"work\": \"" + inc + "\"}}")
+        .post("/api/v1/runs/" + run + "/redrive")
+        .then()
+        .statusCode(202);
+    assertEquals("succeeded", Api.awaitFinished(run, Duration.ofSeconds(120)).getString("status"));
+    Map<String, Map<String, Integer>> redriven = counts(run);
+    assertEquals(1050, redriven.get("a").get("succeeded"), redriven.toString());
+    assertEquals(0, redriven.get("a").get("failed"), redriven.toString());
+    assertEquals(1050, redriven.get("b").get("succeeded"), redriven.toString());
+    assertEquals(0, redriven.get("b").get("skipped"), redriven.toString());
+    assertEquals(1, redriven.get("total").get("succeeded"), redriven.toString());
+    forgetAll();
+    assertEquals(redriven, counts(run), "the redriven run's stored counts");
+    endedBeforeCountsWereStored(run);
+    assertEquals(redriven, counts(run), "the redriven run counted from its checkpoints");
+  }
+
+  @Test
+  void countsStoredForAnEarlierGenerationDoNotApply() throws SQLException {
+    String inc = Api.register("inc", Api.testModule("inc"));
+    String wf = ClusterTest.workflow(inc, inc, "");
+    String run = Api.start(wf, Api.numberedItems(250, Set.of()));
+    assertEquals("succeeded", Api.awaitFinished(run, Duration.ofSeconds(60)).getString("status"));
+    Map<String, Map<String, Integer>> kept = counts(run);
+    assertEquals(250, kept.get("b").get("succeeded"));
+    // As if an instance that does not store counts had redriven and finished the run since: the
+    // stored counts name generation 1, the run is at generation 2.
+    assertEquals(
+        1,
+        update(
+            "UPDATE run SET ended_counts = REPLACE(ended_counts, '\"succeeded\":250',"
+                + " '\"succeeded\":7'), generation = generation + 1"
+                + " WHERE id = ? AND ended_counts LIKE '%\"succeeded\":250%'",
+            run));
+    update("UPDATE run_unit SET generation = generation + 1 WHERE run_id = ?", run);
+    forgetAll();
+    assertEquals(kept, counts(run), "counted again, not taken from generation 1's counts");
+  }
+
+  /** Takes away the run's stored counts, as a run that ended before they were stored has none. */
+  private void endedBeforeCountsWereStored(String run) throws SQLException {
+    assertEquals(1, update("UPDATE run SET ended_counts = NULL WHERE id = ?", run));
+    forgetAll();
+  }
+
+  private int update(String sql, String run) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, run);
+      return ps.executeUpdate();
+    }
+  }
+
+  private void forgetAll() {
+    engine.forgetFinishedRuns();
+    progress.forget();
+  }
+
+  private static Map<String, Map<String, Integer>> counts(String run) {
+    JsonPath view = Api.run(run);
+    Map<String, Map<String, Integer>> out = new HashMap<>();
+    for (String step : STEPS) {
+      Map<String, Integer> counts = new HashMap<>();
+      for (String status : STATUSES) {
+        counts.put(status, view.getInt("progress." + step + "." + status));
+      }
+      out.put(step, counts);
+    }
+    return out;
+  }
+
+  /** Items of a step with a succeeded checkpoint. */
+  private int succeeded(String run, String step) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT COUNT(DISTINCT item_key) FROM execution"
+                    + " WHERE run_id = ? AND step_id = ? AND status = 'succeeded'")) {
+      ps.setString(1, run);
+      ps.setString(2, step);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+}
