@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -64,18 +65,22 @@ public class RunProgress {
    */
   private Map<String, Map<String, Integer>> finished(StoredRun run) {
     Tallies out = new Tallies(definition(run).steps().keySet());
+    Optional<Map<String, Map<ExecutionStatus, Integer>>> kept = run.endedCounts();
+    if (kept.isPresent()) {
+      // What was counted of it while it ran (a part per partition) is of no use any more.
+      stored.forget(run.id());
+    }
     out.add(
-        run.endedCounts()
-            .orElseGet(
-                () ->
-                    stored
-                        .of(
-                            run.id(),
-                            run.generation(),
-                            StoredCounts.Part.WHOLE,
-                            true,
-                            () -> Tallies.ended(counted(run)))
-                        .byStep()));
+        kept.orElseGet(
+            () ->
+                stored
+                    .of(
+                        run.id(),
+                        run.generation(),
+                        StoredCounts.Part.WHOLE,
+                        true,
+                        () -> Tallies.ended(counted(run)))
+                    .byStep()));
     return out.counts;
   }
 

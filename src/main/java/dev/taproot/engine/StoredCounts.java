@@ -88,4 +88,8 @@ final class StoredCounts {
   void forget() {
     byRun.clear();
   }
+
+  void forget(String runId) {
+    byRun.remove(runId);
+  }
 }

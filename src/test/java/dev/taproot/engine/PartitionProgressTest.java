@@ -86,6 +86,16 @@ class PartitionProgressTest {
 
     given().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
     assertEquals("cancelled", Api.awaitFinished(run, Duration.ofSeconds(60)).getString("status"));
+    // The cancel stops item 777, which ends failed (CANCELLED); nothing is left running.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () ->
+                assertEquals(
+                    Map.of(
+                        "pending", 0, "running", 0, "succeeded", 1049, "failed", 1, "skipped", 0),
+                    counts(run).get("a")));
   }
 
   @Test
