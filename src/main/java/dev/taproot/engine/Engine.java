@@ -285,12 +285,15 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
         .map(e -> e.getValue().progress());
   }
 
-  /** Counts of each partition of the run's {@code generation} scheduled here, by unit. */
+  /**
+   * Counts of each partition of the run's {@code generation} scheduled here, by unit; a partition
+   * not started yet is left to the checkpoints.
+   */
   Map<Integer, Map<String, Map<String, Integer>>> partitionProgress(String runId, int generation) {
     Map<Integer, Map<String, Map<String, Integer>>> out = new HashMap<>();
     for (Map.Entry<Lease, RunState> unit : unitsOf(runId)) {
       Lease lease = unit.getKey();
-      if (!lease.coordinator() && lease.generation() == generation) {
+      if (!lease.coordinator() && lease.generation() == generation && unit.getValue().started()) {
         out.put(lease.unit(), unit.getValue().progress());
       }
     }
@@ -474,6 +477,9 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
     for (Map.Entry<Lease, RunState> unit : unitsOf(u.runId())) {
       Lease l = unit.getKey();
       if (l.generation() == u.generation() && live.remove(l) != null) {
+        // Another unit of the run may still have work queued (a partition's fault failed the
+        // run): none of it may start once the run's status is written.
+        unit.getValue().stop();
         running.remove(l);
         if (any == null || l.coordinator()) {
           any = unit.getValue();
@@ -489,7 +495,8 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
     if (state == null) {
       return;
     }
-    if (u.status() != RunStatus.CANCELLED) {
+    // Only the coordinator knows every item; a partition that failed the run knows its own.
+    if (u.status() != RunStatus.CANCELLED && state.ctx.lease.coordinator()) {
       RecordedRun.Summary summary = state.summary();
       if (summary != null) {
         finished.put(u.runId() + "#" + u.generation(), summary);

@@ -60,27 +60,18 @@ public class RunProgress {
 
   /**
    * A succeeded or failed run: the counts its scheduler stored with the final status, else (a run
-   * that ended before they were stored, or failed by a fault of the engine) counted once per
-   * generation.
+   * that ended before they were stored, or failed by a fault of the engine while work of it may
+   * still be committing) counted as a running one is.
    */
   private Map<String, Map<String, Integer>> finished(StoredRun run) {
-    Tallies out = new Tallies(definition(run).steps().keySet());
     Optional<Map<String, Map<ExecutionStatus, Integer>>> kept = run.endedCounts();
-    if (kept.isPresent()) {
-      // What was counted of it while it ran (a part per partition) is of no use any more.
-      stored.forget(run.id());
+    if (kept.isEmpty()) {
+      return counted(run);
     }
-    out.add(
-        kept.orElseGet(
-            () ->
-                stored
-                    .of(
-                        run.id(),
-                        run.generation(),
-                        StoredCounts.Part.WHOLE,
-                        true,
-                        () -> Tallies.ended(counted(run)))
-                    .byStep()));
+    // What was counted of it while it ran (a part per partition) is of no use any more.
+    stored.forget(run.id());
+    Tallies out = new Tallies(definition(run).steps().keySet());
+    out.add(kept.get());
     return out.counts;
   }
 
@@ -97,7 +88,7 @@ public class RunProgress {
               run.id(),
               run.generation(),
               StoredCounts.Part.unit("run " + run.status(), 0),
-              settled(run),
+              false,
               () -> checkpoints.progress(run.id())));
       return out.counts;
     }
@@ -128,7 +119,7 @@ public class RunProgress {
               run.id(),
               run.generation(),
               StoredCounts.Part.unit("coordinator " + run.status(), 0),
-              settled(run),
+              false,
               () -> checkpoints.progress(run.id(), rest, null)));
     }
     return out.counts;
@@ -208,21 +199,6 @@ public class RunProgress {
               byStatus.forEach((status, n) -> addTo(step, status, n));
             }
           });
-    }
-
-    /** The ended counts of {@code counts}. */
-    static Map<String, Map<ExecutionStatus, Integer>> ended(
-        Map<String, Map<String, Integer>> counts) {
-      Map<String, Map<ExecutionStatus, Integer>> out = new LinkedHashMap<>();
-      counts.forEach(
-          (step, byStatus) -> {
-            Map<ExecutionStatus, Integer> ended = new LinkedHashMap<>();
-            for (ExecutionStatus status : ExecutionStatus.values()) {
-              ended.put(status, byStatus.getOrDefault(status.id(), 0));
-            }
-            out.put(step, ended);
-          });
-      return out;
     }
 
     static Map<String, Map<ExecutionStatus, Integer>> ended(

@@ -49,6 +49,7 @@ final class RunState {
   private final ItemInputs inputs;
   private volatile boolean cancelled;
   private boolean finishing;
+  private boolean started;
 
   RunState(RunContext ctx, Dispatcher dispatcher, Map<ItemRef, RecordedAttempt> recorded) {
     this(ctx, dispatcher, recorded, Set.of(), null, null);
@@ -121,10 +122,19 @@ final class RunState {
   }
 
   synchronized void start() {
+    started = true;
     for (StepState s : steps.values()) {
       maybeExpand(s);
     }
     maybeFinish();
+  }
+
+  /**
+   * Whether {@link #start} ran: before it, the steps of a unit taken over show none of what the
+   * unit recorded under earlier leases.
+   */
+  synchronized boolean started() {
+    return started;
   }
 
   /** Read by workers without the lock: a stale false only lets one more queued attempt run. */

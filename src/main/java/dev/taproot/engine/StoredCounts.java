@@ -9,10 +9,10 @@ import java.util.function.Supplier;
 
 /**
  * Counts of ended items read from the checkpoints, kept by run, generation and part of the run. A
- * settled part (a done partition, a finished run) cannot change within its generation and is kept
- * until the run is redriven or forgotten; any other is reused for ten times what it cost and at
- * least {@link #FRESH_NANOS}, so that a client polling a big run every few milliseconds costs at
- * most about a tenth of a core.
+ * settled part (a done partition) cannot change within its generation and is kept until the run is
+ * redriven or forgotten; any other is reused for ten times what it cost and at least {@link
+ * #FRESH_NANOS}, so that a client polling a big run every few milliseconds costs at most about a
+ * tenth of a core.
  */
 final class StoredCounts {
   private static final long FRESH_NANOS = 1_000_000_000L;
@@ -23,9 +23,6 @@ final class StoredCounts {
    * (unit 0). Parts of the same name are the same part.
    */
   record Part(String name, int firstUnit, int lastUnit) {
-    /** A finished run as a whole: once counted, the counts of its parts are not needed any more. */
-    static final Part WHOLE = new Part("whole run", 0, Integer.MAX_VALUE);
-
     static Part unit(String name, int unit) {
       return new Part(name, unit, unit);
     }
@@ -38,7 +35,8 @@ final class StoredCounts {
   /** Counts by step and status. */
   record Counts(Map<String, Map<ExecutionStatus, Integer>> byStep) {}
 
-  private record Kept(Counts counts, boolean settled, long until) {
+  /** Counts taken from a query that started at {@code started}. */
+  private record Kept(Counts counts, boolean settled, long started, long until) {
     boolean usable(long now) {
       return settled || now - until < 0;
     }
@@ -72,16 +70,18 @@ final class StoredCounts {
     }
     Counts counts = new Counts(count.get());
     long took = System.nanoTime() - now;
+    Kept fresh = new Kept(counts, settled, now, now + Math.max(FRESH_NANOS, 10 * took));
     // A span of partitions is split when one of them is claimed here and joined again when it
     // is lost: counts kept for the old span would take back what was shown since.
-    if (part.equals(Part.WHOLE) && settled) {
-      run.parts().clear();
-    }
     run.parts()
         .entrySet()
         .removeIf(
-            e -> !e.getValue().usable(now) || !e.getValue().settled() && e.getKey().overlaps(part));
-    run.parts().put(part, new Kept(counts, settled, now + Math.max(FRESH_NANOS, 10 * took)));
+            e ->
+                !e.getKey().equals(part)
+                    && (!e.getValue().usable(now)
+                        || !e.getValue().settled() && e.getKey().overlaps(part)));
+    // Two requests may count the same part at once: the later query's counts stay.
+    run.parts().merge(part, fresh, (old, mine) -> old.started() - mine.started() > 0 ? old : mine);
     return counts;
   }
 
