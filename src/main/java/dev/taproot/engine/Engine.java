@@ -32,7 +32,6 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -286,18 +285,18 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
   }
 
   /**
-   * Counts of each partition of the run's {@code generation} scheduled here, by unit; a partition
-   * not started yet is left to the checkpoints.
+   * The counts of one partition of a run when it is scheduled here under {@code generation} and
+   * started; empty otherwise (its checkpoints then tell).
    */
-  Map<Integer, Map<String, Map<String, Integer>>> partitionProgress(String runId, int generation) {
-    Map<Integer, Map<String, Map<String, Integer>>> out = new HashMap<>();
-    for (Map.Entry<Lease, RunState> unit : unitsOf(runId)) {
-      Lease lease = unit.getKey();
-      if (!lease.coordinator() && lease.generation() == generation && unit.getValue().started()) {
-        out.put(lease.unit(), unit.getValue().progress());
+  Optional<Map<String, Map<String, Integer>>> partitionProgress(
+      String runId, int unit, int generation) {
+    for (Map.Entry<Lease, RunState> live : unitsOf(runId)) {
+      Lease lease = live.getKey();
+      if (lease.unit() == unit && lease.generation() == generation && live.getValue().started()) {
+        return Optional.of(live.getValue().progress());
       }
     }
-    return out;
+    return Optional.empty();
   }
 
   /** What a partition done here recorded, if this service still remembers it. */

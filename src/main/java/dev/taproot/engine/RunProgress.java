@@ -78,10 +78,10 @@ public class RunProgress {
   private Map<String, Map<String, Integer>> counted(StoredRun run) {
     WorkflowDefinition def = definition(run);
     Tallies out = new Tallies(def.steps().keySet());
+    // The partitions of the plan the run started with, whatever its generation now: a cancel
+    // bumps the generation and leaves the units, and their items are the same.
     List<StoredUnit> partitions =
-        units.units(run.id()).stream()
-            .filter(u -> u.partition() && u.generation() == run.generation())
-            .toList();
+        units.units(run.id()).stream().filter(StoredUnit::partition).toList();
     if (partitions.isEmpty()) {
       out.add(
           stored.of(
@@ -93,11 +93,10 @@ public class RunProgress {
       return out.counts;
     }
     Set<String> partitioned = Partitioning.of(def).steps();
-    Map<Integer, Map<String, Map<String, Integer>>> here =
-        engine.partitionProgress(run.id(), run.generation());
     List<StoredUnit> span = new ArrayList<>();
     for (StoredUnit p : partitions) {
-      Map<String, Map<String, Integer>> live = here.get(p.unit());
+      Map<String, Map<String, Integer>> live =
+          engine.partitionProgress(run.id(), p.unit(), p.generation()).orElse(null);
       if (live == null && !p.done()) {
         span.add(p);
         continue;
@@ -130,11 +129,12 @@ public class RunProgress {
     return stored.of(
         run.id(),
         run.generation(),
-        StoredCounts.Part.unit("partition " + p.unit(), p.unit()),
+        StoredCounts.Part.unit(
+            "partition " + p.unit() + " of generation " + p.generation(), p.unit()),
         true,
         () ->
             engine
-                .partitionSummary(run.id(), run.generation(), p.unit())
+                .partitionSummary(run.id(), p.generation(), p.unit())
                 .map(summary -> Tallies.ended(summary.tallies(), steps))
                 .orElseGet(() -> checkpoints.progress(run.id(), steps, p.range())));
   }

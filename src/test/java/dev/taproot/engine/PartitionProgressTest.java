@@ -96,6 +96,10 @@ class PartitionProgressTest {
                     Map.of(
                         "pending", 0, "running", 0, "succeeded", 1049, "failed", 1, "skipped", 0),
                     counts(run).get("a")));
+    // The cancel moved the run to a new generation; its partitions still count its items.
+    Map<String, Map<String, Integer>> cancelled = counts(run);
+    forgetAll();
+    assertEquals(cancelled, counts(run), "the cancelled run read back from its checkpoints");
   }
 
   @Test
