@@ -161,8 +161,7 @@ public class ClusterStore {
           ps.setInt(1, max);
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              long first = rs.getLong(5);
-              ItemRange range = rs.wasNull() ? null : new ItemRange(first, rs.getLong(6));
+              ItemRange range = range(rs, 5);
               String previous = rs.getString(7);
               Timestamp until = rs.getTimestamp(8);
               Timestamp now = rs.getTimestamp(9);
@@ -374,8 +373,7 @@ public class ClusterStore {
             + " ORDER BY unit",
         List.of(runId),
         rs -> {
-          long first = rs.getLong(3);
-          ItemRange range = rs.wasNull() ? null : new ItemRange(first, rs.getLong(4));
+          ItemRange range = range(rs, 3);
           out.add(
               new StoredUnit(rs.getInt(1), rs.getInt(2), range, "done".equals(rs.getString(5))));
         });
@@ -425,8 +423,7 @@ public class ClusterStore {
             + " ORDER BY r.created_at, u.run_id, u.unit LIMIT 1000",
         List.of(),
         rs -> {
-          long first = rs.getLong(4);
-          ItemRange range = rs.wasNull() ? null : new ItemRange(first, rs.getLong(5));
+          ItemRange range = range(rs, 4);
           Timestamp until = rs.getTimestamp(8);
           units.add(
               new UnitRow(
@@ -439,6 +436,14 @@ public class ClusterStore {
                   until == null ? null : until.toInstant()));
         });
     return new View(now[0] == null ? Instant.now() : now[0], instances, units);
+  }
+
+  /**
+   * A unit's items from columns first_item and end_item at {@code first}; null for a coordinator.
+   */
+  private static ItemRange range(ResultSet rs, int first) throws SQLException {
+    long from = rs.getLong(first);
+    return rs.wasNull() ? null : new ItemRange(from, rs.getLong(first + 1));
   }
 
   private int update(String what, String sql, Object... params) {

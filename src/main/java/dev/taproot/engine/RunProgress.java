@@ -178,10 +178,6 @@ public class RunProgress {
       }
     }
 
-    Set<String> steps() {
-      return counts.keySet();
-    }
-
     void add(StoredCounts.Counts stored) {
       add(stored.byStep());
     }

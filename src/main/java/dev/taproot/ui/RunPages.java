@@ -93,7 +93,7 @@ class RunPages {
               r.status().id(),
               Text.when(r.createdAt()),
               Text.duration(r.createdAt(), r.finishedAt()),
-              StepCounts.of(counts(r), Links.items(r.id(), "{step}", null))));
+              StepCounts.of(progress.of(r), Links.items(r.id(), "{step}", null))));
     }
     String query = Links.query("workflow", wf, "status", st == null ? null : st.id());
     Pager pager =
@@ -147,7 +147,7 @@ class RunPages {
   RunView run(String id, String notice) {
     StoredRun r = loader.run(id);
     WorkflowDefinition def = catalog.definition(r.workflow(), r.version());
-    Map<String, Map<String, Integer>> counts = counts(r);
+    Map<String, Map<String, Integer>> counts = progress.of(r);
     JsonNode output = r.outputDigest() == null ? null : payloads.get(r.outputDigest()).orElse(null);
     String failedStep =
         counts.entrySet().stream()
@@ -199,11 +199,6 @@ class RunPages {
     return out;
   }
 
-  /** A run's counts per step and status. */
-  Map<String, Map<String, Integer>> counts(StoredRun r) {
-    return progress.of(r);
-  }
-
   String traceHref(String traceId) {
     if (traceId == null) {
       return null;
@@ -251,7 +246,7 @@ class RunPages {
     WorkflowDefinition def = catalog.definition(r.workflow(), r.version());
     def.stepNamed(step); // 404 naming the steps
     ExecutionStatus st = blank(status) ? null : executionStatus(status);
-    Map<String, Integer> counts = counts(r).getOrDefault(step, Map.of());
+    Map<String, Integer> counts = progress.of(r).getOrDefault(step, Map.of());
     // a finished run's counts are exact (and kept): counting 100,000 rows again at every page
     // costs most of a second on PostgreSQL; a running run's rows are counted as they are now
     boolean settled = r.status() == RunStatus.SUCCEEDED || r.status() == RunStatus.FAILED;
