@@ -6,6 +6,7 @@
 # without the engine. Prints a Markdown table.
 #   bench/engine.sh                       # 20,000 records, H2 and PostgreSQL
 #   bench/engine.sh -Dbench.records=5000 -Dbench.dbs=h2 -Dbench.cold=false -Dbench.plain=false
+#   bench/engine.sh -Dbench.dbs=h2 -Dbench.warm-up=20000           # warm after a full-size warm-up
 #   bench/engine.sh -Dbench.dbs=h2 -Dbench.jfr=/tmp/after.jfr   # service under JFR: /tmp/after-h2.jfr
 #   bench/jfr-top.py /tmp/after-h2.jfr                            # its top frames
 set -euo pipefail

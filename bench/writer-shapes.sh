@@ -6,7 +6,8 @@
 #   bench/writer-shapes.sh                  # 3 rounds, both databases, 60,000 executions each
 #   ROUNDS=1 DBS=h2 bench/writer-shapes.sh
 #   SHAPES="BATCH ORDERED_KEYS" JAVA_OPTS=-Dbench.batch=2000 bench/writer-shapes.sh
-# INLINE is what the service writes since V6/V7 (small values in the execution row).
+# INLINE is what the service wrote after V6/V7 (small values in the execution row); SOLE_EDGE what it
+# writes since V9 (an execution's only lineage edge in its own row); INLINE_NO_EDGES no edges at all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/prepare.sh
@@ -14,7 +15,7 @@ psql -q -h 127.0.0.1 -U postgres -d postgres -tc "SELECT 1 FROM pg_database WHER
   || psql -q -h 127.0.0.1 -U postgres -d postgres -c "CREATE DATABASE taproot_shapes"
 for round in $(seq 1 "${ROUNDS:-3}"); do
   for db in ${DBS:-h2 postgresql}; do
-    for shape in ${SHAPES:-INLINE BATCH MULTI_ROW MULTI_ROW_INSERT BINARY_DIGEST NO_PAYLOADS ORDERED_KEYS}; do
+    for shape in ${SHAPES:-SOLE_EDGE INLINE INLINE_NO_EDGES BATCH MULTI_ROW MULTI_ROW_INSERT BINARY_DIGEST NO_PAYLOADS ORDERED_KEYS}; do
       java -Xmx1g ${JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
         dev.taproot.bench.WriterShapeBench "$shape" "$db" "${EXECUTIONS:-60000}"
     done

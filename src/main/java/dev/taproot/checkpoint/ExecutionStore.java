@@ -84,8 +84,9 @@ public class ExecutionStore implements RecordedAttempts {
         c.prepareStatement(
             "INSERT INTO execution ("
                 + COLUMNS
-                + ", input_bytes, output_bytes, input_record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ", input_bytes, output_bytes, input_record, from_step, from_key, from_attempt,"
+                + " from_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?)")) {
       for (ExecutionRecord r : records) {
         Checkpoint row = r.checkpoint();
         Outcome outcome = row.outcome();
@@ -112,15 +113,33 @@ public class ExecutionStore implements RecordedAttempts {
         ps.setString(i++, row.span().spanId());
         ps.setBytes(i++, inlinedInput(r, inline));
         ps.setBytes(i++, inlined(r.output(), inline));
-        if (r.inputRecord() == null) {
-          ps.setNull(i, Types.INTEGER);
-        } else {
-          ps.setInt(i, r.inputRecord());
-        }
+        setInteger(ps, i++, r.inputRecord());
+        LineageEdge sole = soleEdge(r);
+        ps.setString(i++, sole == null ? null : sole.fromStep());
+        ps.setString(i++, sole == null ? null : sole.fromKey());
+        setInteger(ps, i++, sole == null ? null : sole.fromAttempt());
+        ps.setString(i, sole == null ? null : sole.path());
         ps.addBatch();
       }
       ps.executeBatch();
     }
+  }
+
+  private static void setInteger(PreparedStatement ps, int index, Integer value)
+      throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.INTEGER);
+    } else {
+      ps.setInt(index, value);
+    }
+  }
+
+  /**
+   * The edge an execution row keeps itself (migration V9): its only one. An execution with none or
+   * with several has its edges in {@code lineage_edge}.
+   */
+  static LineageEdge soleEdge(ExecutionRecord r) {
+    return r.edges().size() == 1 ? r.edges().get(0) : null;
   }
 
   /**
@@ -182,14 +201,23 @@ public class ExecutionStore implements RecordedAttempts {
     return found;
   }
 
-  /** Inserts the lineage edges of {@code records} on {@code c}. */
+  /**
+   * Inserts the lineage edges of {@code records} on {@code c} that their execution rows do not keep
+   * (see {@link #soleEdge}).
+   */
   void insertEdges(Connection c, List<ExecutionRecord> records) throws SQLException {
+    if (records.stream().allMatch(r -> r.edges().isEmpty() || soleEdge(r) != null)) {
+      return;
+    }
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO lineage_edge (run_id, step_id, item_key, attempt, from_step, from_key,"
                 + " from_attempt, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       int n = 0;
       for (ExecutionRecord r : records) {
+        if (soleEdge(r) != null) {
+          continue;
+        }
         AttemptRef to = r.attempt();
         for (LineageEdge e : r.edges()) {
           ps.setString(1, to.runId());
@@ -198,11 +226,7 @@ public class ExecutionStore implements RecordedAttempts {
           ps.setInt(4, to.number());
           ps.setString(5, e.fromStep());
           ps.setString(6, e.fromKey());
-          if (e.fromAttempt() == null) {
-            ps.setNull(7, java.sql.Types.INTEGER);
-          } else {
-            ps.setInt(7, e.fromAttempt());
-          }
+          setInteger(ps, 7, e.fromAttempt());
           ps.setString(8, e.path());
           ps.addBatch();
           if (++n % 1000 == 0) {

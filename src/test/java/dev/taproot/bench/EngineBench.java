@@ -38,14 +38,16 @@ import java.util.concurrent.Future;
  *
  * <p>System properties: bench.records (default 20,000), bench.dbs (default h2,postgresql),
  * bench.cold (default true: also time the cold runs), bench.plain (default true: also run the plain
- * loop through WasmRuntime), bench.jfr (see {@link BenchService}).
+ * loop through WasmRuntime), bench.warm-up (default 2,000: records in the warm-up run before the
+ * warm one, for the naive loop and the engine alike; 20,000 shows a JIT that has settled),
+ * bench.jfr (see {@link BenchService}).
  */
 public final class EngineBench {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String[] FUNCTIONS = {
     "parse-order-v2", "enrich-order-v1", "validate-order-v1"
   };
-  private static final int WARM_UP = 2000;
+  private static final int WARM_UP = Integer.getInteger("bench.warm-up", 2000);
 
   public static void main(String[] args) throws Exception {
     int records = Integer.getInteger("bench.records", 20_000);

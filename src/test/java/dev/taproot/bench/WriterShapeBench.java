@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -60,7 +61,14 @@ public final class WriterShapeBench {
      * KiB line) in its execution row, none in the payload table, and the first step's input naming
      * its upload record.
      */
-    INLINE
+    INLINE,
+    /** {@link #INLINE} without the lineage edges: what the edge rows and their indexes cost. */
+    INLINE_NO_EDGES,
+    /**
+     * As the service writes them since migration V9: {@link #INLINE} with each execution's sole
+     * lineage edge in its own row, none in the edge table.
+     */
+    SOLE_EDGE
   }
 
   public static void main(String[] args) throws Exception {
@@ -69,7 +77,7 @@ public final class WriterShapeBench {
     int executions = args.length > 2 ? Integer.parseInt(args[2]) : 60_000;
     String[] db = database(pg);
     try (Connection c = DriverManager.getConnection(db[0], db[1], db[2])) {
-      createTables(c, db, pg, shape == Shape.BINARY_DIGEST);
+      createTables(c, db, pg, shape);
       c.setAutoCommit(false);
       Rows rows = new Rows(shape == Shape.BINARY_DIGEST, shape == Shape.ORDERED_KEYS);
       insertRun(c, rows.runId);
@@ -120,7 +128,7 @@ public final class WriterShapeBench {
    * indexes and foreign keys; for {@link Shape#BINARY_DIGEST} the payload table is made again with
    * a 32-byte digest.
    */
-  private static void createTables(Connection c, String[] db, boolean pg, boolean binaryDigest)
+  private static void createTables(Connection c, String[] db, boolean pg, Shape shape)
       throws SQLException {
     if (pg) {
       try (Statement s = c.createStatement()) {
@@ -133,7 +141,13 @@ public final class WriterShapeBench {
         .locations("filesystem:src/main/resources/db/migration")
         .load()
         .migrate();
-    if (binaryDigest) {
+    if (shape != Shape.SOLE_EDGE) {
+      // the shapes before V9 did not have the index that finds an edge kept in its execution row
+      try (Statement s = c.createStatement()) {
+        s.execute("DROP INDEX ix_execution_from");
+      }
+    }
+    if (shape == Shape.BINARY_DIGEST) {
       try (Statement s = c.createStatement()) {
         s.execute("DROP TABLE payload");
         s.execute(
@@ -182,7 +196,8 @@ public final class WriterShapeBench {
       "INSERT INTO execution (run_id, step_id, item_key, attempt, item_order, status,"
           + " function_ref, function_digest, input_digest, output_digest, error_code,"
           + " error_message, logs, seed, started_at, finished_at, duration_micros, queued_micros,"
-          + " trace_id, span_id, input_bytes, output_bytes, input_record) VALUES %s",
+          + " trace_id, span_id, input_bytes, output_bytes, input_record, from_step, from_key,"
+          + " from_attempt, from_path) VALUES %s",
       "INSERT INTO lineage_edge (run_id, step_id, item_key, attempt, from_step, from_key,"
           + " from_attempt, path) VALUES %s"
     };
@@ -242,7 +257,9 @@ public final class WriterShapeBench {
     }
 
     void next(int first, int count, Shape shape) {
-      boolean inline = shape == Shape.INLINE;
+      boolean inline =
+          EnumSet.of(Shape.INLINE, Shape.INLINE_NO_EDGES, Shape.SOLE_EDGE).contains(shape);
+      boolean soleEdge = shape == Shape.SOLE_EDGE;
       boolean withPayloads = shape != Shape.NO_PAYLOADS && !inline;
       payloads.clear();
       executions.clear();
@@ -263,6 +280,8 @@ public final class WriterShapeBench {
         }
         Timestamp now = new Timestamp(System.currentTimeMillis());
         String key = Integer.toString(item);
+        // the paths the engine records for the benchmark's pipeline
+        String path = step == 0 ? "input.records[" + item + "]" : "item.output";
         executions.add(
             new Object[] {
               runId,
@@ -287,11 +306,18 @@ public final class WriterShapeBench {
               "0123456789abcdef",
               inline && step > 0 ? body : null,
               inline ? body : null,
-              inline && step == 0 ? item : null
+              inline && step == 0 ? item : null,
+              soleEdge && step > 0 ? STEPS[step - 1] : null,
+              soleEdge ? key : null,
+              soleEdge && step > 0 ? 1 : null,
+              soleEdge ? path : null
             });
+        if (shape == Shape.INLINE_NO_EDGES || soleEdge) {
+          continue;
+        }
         edges.add(
             new Object[] {
-              runId, STEPS[step], key, 1, step == 0 ? null : STEPS[step - 1], key, 1, ""
+              runId, STEPS[step], key, 1, step == 0 ? null : STEPS[step - 1], key, 1, path
             });
       }
     }

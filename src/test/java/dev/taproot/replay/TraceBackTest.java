@@ -67,17 +67,6 @@ class TraceBackTest {
     return run;
   }
 
-  private static JsonPath lineage(String run, String step, String key, String direction) {
-    return given()
-        .queryParam("direction", direction)
-        .when()
-        .get("/api/v1/runs/" + run + "/steps/" + step + "/items/" + key + "/lineage")
-        .then()
-        .statusCode(200)
-        .extract()
-        .jsonPath();
-  }
-
   private static Map<String, Object> node(JsonPath graph, String id) {
     List<Map<String, Object>> nodes = graph.getList("nodes");
     return nodes.stream()
@@ -86,17 +75,10 @@ class TraceBackTest {
         .orElseThrow(() -> new AssertionError("no node " + id + " in " + nodes));
   }
 
-  private static Set<String> edges(JsonPath graph) {
-    List<Map<String, Object>> edges = graph.getList("edges");
-    return edges.stream()
-        .map(e -> e.get("from") + " -> " + e.get("to") + " @ " + e.get("path"))
-        .collect(Collectors.toSet());
-  }
-
   @Test
   void lineageOfADiamondBothWays() {
     String run = diamondRun();
-    JsonPath up = lineage(run, "join", "0", "upstream");
+    JsonPath up = Api.lineage(run, "join", "0", "upstream");
     assertEquals(
         Set.of(
             "left/0#1 -> join/0#1 @ steps.left.output",
@@ -104,13 +86,13 @@ class TraceBackTest {
             "top/0#1 -> left/0#1 @ steps.top.output",
             "top/0#1 -> right/0#1 @ steps.top.output",
             "input -> top/0#1 @ input"),
-        edges(up));
+        Api.lineageEdges(up));
     assertEquals(2, ((Map<?, ?>) node(up, "top/0#1").get("output")).get("n"));
     assertEquals(3, ((Map<?, ?>) node(up, "left/0#1").get("output")).get("n"));
     assertEquals(6, ((Map<?, ?>) node(up, "join/0#1").get("output")).get("n"));
     assertEquals(1, ((Map<?, ?>) node(up, "input").get("output")).get("n"));
 
-    JsonPath down = lineage(run, "top", "0", "downstream");
+    JsonPath down = Api.lineage(run, "top", "0", "downstream");
     assertEquals(
         Set.of(
             "top/0#1 -> left/0#1 @ steps.top.output",
@@ -118,7 +100,7 @@ class TraceBackTest {
             "left/0#1 -> join/0#1 @ steps.left.output",
             "right/0#1 -> join/0#1 @ steps.right.output",
             "join/0#1 -> output @ output"),
-        edges(down));
+        Api.lineageEdges(down));
     assertEquals(6, ((Map<?, ?>) node(down, "output").get("output")).get("n"));
   }
 
@@ -161,56 +143,35 @@ class TraceBackTest {
     assertEquals(List.of("4", "8"), Api.keys(run, "big", "succeeded"));
     assertEquals(3, Api.run(run).getInt("output.n"), "the fan-in saw items 4 and 8 only");
 
-    JsonPath up = lineage(run, "big", "8", "upstream");
+    JsonPath up = Api.lineage(run, "big", "8", "upstream");
     assertEquals(
         Set.of("even/8#1 -> big/8#1 @ item.output", "record/8 -> even/8#1 @ input.records[8]"),
-        edges(up));
+        Api.lineageEdges(up));
     assertEquals(9, node(up, "record/8").get("line"), "the ninth line of the upload");
   }
 
   @Test
   void lineageThroughForEachItemWiseAndFanIn() {
-    String wf = Api.unique("lineage-fanin");
-    Api.submit(
-        """
-        name: %s
-        functions:
-          inc: { ref: %s }
-        steps:
-          first:
-            function: inc
-            forEach: ${{ input.records }}
-            input: ${{ item }}
-          second:
-            function: inc
-            forEach: ${{ steps.first.items }}
-            input: ${{ item.output }}
-          total:
-            function: inc
-            input:
-              n: ${{ steps.second.items.size() }}
-        output: ${{ steps.total.output }}
-        """
-            .formatted(wf, inc));
+    String wf = Api.incThroughFanIn("lineage-fanin");
     String run = Api.startNdjson(wf, "{\"n\": 10}\n{\"n\": 20}\n{\"n\": 30}\n");
     assertEquals("succeeded", Api.awaitFinished(run).getString("status"));
 
-    JsonPath up = lineage(run, "second", "1", "upstream");
+    JsonPath up = Api.lineage(run, "second", "1", "upstream");
     assertEquals(
         Set.of("first/1#1 -> second/1#1 @ item.output", "record/1 -> first/1#1 @ input.records[1]"),
-        edges(up));
+        Api.lineageEdges(up));
     assertEquals(2, node(up, "record/1").get("line"));
     assertEquals(20, ((Map<?, ?>) node(up, "record/1").get("output")).get("n"));
     assertEquals(21, ((Map<?, ?>) node(up, "first/1#1").get("output")).get("n"));
     assertEquals(22, ((Map<?, ?>) node(up, "second/1#1").get("output")).get("n"));
 
-    JsonPath down = lineage(run, "first", "2", "downstream");
+    JsonPath down = Api.lineage(run, "first", "2", "downstream");
     assertEquals(
         Set.of(
             "first/2#1 -> second/2#1 @ item.output",
             "second/2#1 -> total/0#1 @ steps.second.items",
             "total/0#1 -> output @ output"),
-        edges(down));
+        Api.lineageEdges(down));
 
     JsonPath digestsOnly =
         given()

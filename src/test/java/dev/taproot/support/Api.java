@@ -95,6 +95,31 @@ public final class Api {
    * returns its name.
    */
   public static String incOverRecords(String prefix) {
+    return incWorkflow(
+        prefix,
+        """
+          each: { function: inc, forEach: "${{ input.records }}", input: "${{ item }}" }
+        """);
+  }
+
+  /**
+   * A new workflow of the inc module: {@code first} over {@code input.records}, {@code second} over
+   * first's items, and {@code total}, a fan-in of second's items (one lineage edge each); returns
+   * its name.
+   */
+  public static String incThroughFanIn(String prefix) {
+    return incWorkflow(
+        prefix,
+        """
+          first: { function: inc, forEach: "${{ input.records }}", input: "${{ item }}" }
+          second: { function: inc, forEach: "${{ steps.first.items }}", input: "${{ item.output }}" }
+          total: { function: inc, input: { n: "${{ steps.second.items.size() }}" } }
+        output: ${{ steps.total.output }}
+        """);
+  }
+
+  /** A new workflow of the inc module with these steps (YAML indented under {@code steps:}). */
+  private static String incWorkflow(String prefix, String steps) {
     String wf = unique(prefix);
     submit(
         """
@@ -102,10 +127,32 @@ public final class Api {
         functions:
           inc: { ref: %s }
         steps:
-          each: { function: inc, forEach: "${{ input.records }}", input: "${{ item }}" }
-        """
-            .formatted(wf, register("inc", testModule("inc"))));
+        %s"""
+            .formatted(wf, register("inc", testModule("inc")), steps));
     return wf;
+  }
+
+  /** The lineage graph of step/key, {@code upstream} or {@code downstream}. */
+  public static JsonPath lineage(String run, String step, String key, String direction) {
+    return given()
+        .queryParam("direction", direction)
+        .when()
+        .get("/api/v1/runs/" + run + "/steps/" + step + "/items/" + key + "/lineage")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+
+  /** A lineage graph's edges as {@code from -> to @ path}, sorted. */
+  public static java.util.SortedSet<String> lineageEdges(JsonPath graph) {
+    List<java.util.Map<String, Object>> edges = graph.getList("edges");
+    if (edges == null) {
+      throw new AssertionError("no edges in " + graph.prettify());
+    }
+    return edges.stream()
+        .map(e -> e.get("from") + " -> " + e.get("to") + " @ " + e.get("path"))
+        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
   }
 
   public static String start(String workflow, String jsonInput) {
