@@ -206,7 +206,9 @@ public class ExecutionStore implements RecordedAttempts {
    * (see {@link #soleEdge}).
    */
   void insertEdges(Connection c, List<ExecutionRecord> records) throws SQLException {
-    if (records.stream().allMatch(r -> r.edges().isEmpty() || soleEdge(r) != null)) {
+    List<ExecutionRecord> kept =
+        records.stream().filter(r -> !r.edges().isEmpty() && soleEdge(r) == null).toList();
+    if (kept.isEmpty()) {
       return;
     }
     try (PreparedStatement ps =
@@ -214,10 +216,7 @@ public class ExecutionStore implements RecordedAttempts {
             "INSERT INTO lineage_edge (run_id, step_id, item_key, attempt, from_step, from_key,"
                 + " from_attempt, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       int n = 0;
-      for (ExecutionRecord r : records) {
-        if (soleEdge(r) != null) {
-          continue;
-        }
+      for (ExecutionRecord r : kept) {
         AttemptRef to = r.attempt();
         for (LineageEdge e : r.edges()) {
           ps.setString(1, to.runId());

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.taproot.support.Api;
 import dev.taproot.support.Leases;
+import dev.taproot.support.Sql;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -176,19 +177,14 @@ class InlineValuesTest {
     return rows.get(0);
   }
 
-  private int attempts(String run, String step, String key) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT COUNT(*) FROM execution WHERE run_id = ? AND step_id = ? AND item_key = ?")) {
-      ps.setString(1, run);
-      ps.setString(2, step);
-      ps.setString(3, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+  private int attempts(String run, String step, String key) {
+    return (int)
+        Sql.scalar(
+            dataSource,
+            "SELECT COUNT(*) FROM execution WHERE run_id = ? AND step_id = ? AND item_key = ?",
+            run,
+            step,
+            key);
   }
 
   private boolean inPayloadTable(String digest) throws SQLException {

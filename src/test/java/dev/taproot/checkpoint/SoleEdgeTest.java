@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taproot.support.Api;
+import dev.taproot.support.Sql;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -51,20 +52,18 @@ class SoleEdgeTest {
     assertTrue(reads.contains("record/1 -> first/1#1 @ input.records[1]"), reads);
 
     // The same run as a service before V9 wrote it: every edge in lineage_edge.
-    try (Connection c = dataSource.getConnection()) {
-      update(
-          c,
-          "INSERT INTO lineage_edge (run_id, step_id, item_key, attempt, from_step, from_key,"
-              + " from_attempt, path) SELECT run_id, step_id, item_key, attempt, from_step,"
-              + " from_key, from_attempt, from_path FROM execution WHERE run_id = ?"
-              + " AND from_path IS NOT NULL",
-          run);
-      update(
-          c,
-          "UPDATE execution SET from_step = NULL, from_key = NULL, from_attempt = NULL,"
-              + " from_path = NULL WHERE run_id = ?",
-          run);
-    }
+    Sql.update(
+        dataSource,
+        "INSERT INTO lineage_edge (run_id, step_id, item_key, attempt, from_step, from_key,"
+            + " from_attempt, path) SELECT run_id, step_id, item_key, attempt, from_step,"
+            + " from_key, from_attempt, from_path FROM execution WHERE run_id = ?"
+            + " AND from_path IS NOT NULL",
+        run);
+    Sql.update(
+        dataSource,
+        "UPDATE execution SET from_step = NULL, from_key = NULL, from_attempt = NULL,"
+            + " from_path = NULL WHERE run_id = ?",
+        run);
     assertNull(soleEdge(run, "second", "1"));
     assertEquals(3, edgeRows(run, "second"));
     assertEquals(reads, everyRead(run), "lineage reads the same from lineage_edge alone");
@@ -119,24 +118,11 @@ class SoleEdgeTest {
     }
   }
 
-  private int edgeRows(String run, String step) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT COUNT(*) FROM lineage_edge WHERE run_id = ? AND step_id = ?")) {
-      ps.setString(1, run);
-      ps.setString(2, step);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
-  }
-
-  private static void update(Connection c, String sql, String run) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, run);
-      ps.executeUpdate();
-    }
+  private long edgeRows(String run, String step) {
+    return Sql.scalar(
+        dataSource,
+        "SELECT COUNT(*) FROM lineage_edge WHERE run_id = ? AND step_id = ?",
+        run,
+        step);
   }
 }

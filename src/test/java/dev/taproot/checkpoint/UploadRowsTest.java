@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.taproot.support.Api;
+import dev.taproot.support.Sql;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,15 +36,8 @@ class UploadRowsTest {
         .toList();
   }
 
-  private long rows(String sql, String runId) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, runId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+  private long rows(String sql, String runId) {
+    return Sql.scalar(dataSource, sql, runId);
   }
 
   @Test
@@ -60,7 +53,7 @@ class UploadRowsTest {
             return chunk(0, 10);
           }
           assertTrue(runs.find(id).isEmpty(), "a receiving run is not found");
-          assertEquals(10, rowsUnchecked("SELECT COUNT(*) FROM run_record WHERE run_id = ?", id));
+          assertEquals(10, rows("SELECT COUNT(*) FROM run_record WHERE run_id = ?", id));
           throw new IllegalArgumentException("line 11 is bad");
         };
     assertThrows(
@@ -136,14 +129,6 @@ class UploadRowsTest {
     assertEquals(0, runs.discardAbandonedUploads(Duration.ofDays(1)), "younger: maybe in progress");
     assertTrue(runs.discardAbandonedUploads(hour()) >= 1);
     assertEquals(0, rows("SELECT COUNT(*) FROM run WHERE id = ?", id));
-  }
-
-  private long rowsUnchecked(String sql, String runId) {
-    try {
-      return rows(sql, runId);
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static Instant now() {

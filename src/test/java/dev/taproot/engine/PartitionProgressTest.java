@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.taproot.support.Api;
+import dev.taproot.support.Sql;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -173,12 +171,8 @@ class PartitionProgressTest {
     forgetAll();
   }
 
-  private int update(String sql, String run) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, run);
-      return ps.executeUpdate();
-    }
+  private int update(String sql, String run) {
+    return Sql.update(dataSource, sql, run);
   }
 
   private void forgetAll() {
@@ -200,18 +194,13 @@ class PartitionProgressTest {
   }
 
   /** Items of a step with a succeeded checkpoint. */
-  private int succeeded(String run, String step) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT COUNT(DISTINCT item_key) FROM execution"
-                    + " WHERE run_id = ? AND step_id = ? AND status = 'succeeded'")) {
-      ps.setString(1, run);
-      ps.setString(2, step);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+  private int succeeded(String run, String step) {
+    return (int)
+        Sql.scalar(
+            dataSource,
+            "SELECT COUNT(DISTINCT item_key) FROM execution"
+                + " WHERE run_id = ? AND step_id = ? AND status = 'succeeded'",
+            run,
+            step);
   }
 }

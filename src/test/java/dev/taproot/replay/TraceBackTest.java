@@ -9,15 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.taproot.bundle.BundledContent;
 import dev.taproot.engine.Engine;
 import dev.taproot.support.Api;
+import dev.taproot.support.Sql;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -643,15 +641,7 @@ class TraceBackTest {
         .body("detail", containsString("never executed"));
   }
 
-  private long executions(String run) throws Exception {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement("SELECT COUNT(*) FROM execution WHERE run_id = ?")) {
-      ps.setString(1, run);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+  private long executions(String run) {
+    return Sql.scalar(dataSource, "SELECT COUNT(*) FROM execution WHERE run_id = ?", run);
   }
 }
