@@ -373,7 +373,7 @@ public class ExecutionStore implements RecordedAttempts {
   record InRows(Map<String, JsonNode> values, Map<ValueAt, Integer> records) {}
 
   InRows inlineValues(Collection<ValueAt> values) {
-    // by run and step, then by "key#attempt": one query per chunk of keys, on the primary key
+    // by run and step, then by "key#attempt": one query per step, each key a primary-key lookup
     Map<List<String>, Map<String, List<ValueAt>>> wanted = new LinkedHashMap<>();
     for (ValueAt v : values) {
       AttemptRef a = v.attempt();
@@ -386,14 +386,13 @@ public class ExecutionStore implements RecordedAttempts {
     Map<ValueAt, Integer> records = new HashMap<>();
     for (Map.Entry<List<String>, Map<String, List<ValueAt>>> step : wanted.entrySet()) {
       Map<String, List<ValueAt>> byAttempt = step.getValue();
-      Jdbc.queryIn(
+      Jdbc.queryKeys(
           dataSource,
           "checkpoints",
-          "SELECT item_key, attempt, input_bytes, output_bytes, input_record FROM execution"
-              + " WHERE run_id = ? AND step_id = ? AND item_key IN (?)"
-              + " AND (input_bytes IS NOT NULL OR output_bytes IS NOT NULL"
-              + " OR input_record IS NOT NULL)",
-          step.getKey(),
+          "item_key, attempt, input_bytes, output_bytes, input_record",
+          "(input_bytes IS NOT NULL OR output_bytes IS NOT NULL OR input_record IS NOT NULL)",
+          step.getKey().get(0),
+          step.getKey().get(1),
           List.copyOf(new LinkedHashSet<>(keysOf(byAttempt.values()))),
           rs -> {
             List<ValueAt> these = byAttempt.get(rs.getString(1) + "#" + rs.getInt(2));
@@ -480,13 +479,13 @@ public class ExecutionStore implements RecordedAttempts {
   @Override
   public List<RecordedAttempt> attemptsOf(String runId, String step, Collection<String> keys) {
     List<RecordedAttempt> out = new ArrayList<>();
-    Jdbc.queryIn(
+    Jdbc.queryKeys(
         dataSource,
         "checkpoints",
-        "SELECT "
-            + ATTEMPT_COLUMNS
-            + " FROM execution WHERE run_id = ? AND step_id = ? AND item_key IN (?)",
-        List.of(runId, step),
+        ATTEMPT_COLUMNS,
+        "TRUE",
+        runId,
+        step,
         List.copyOf(new LinkedHashSet<>(keys)),
         rs -> out.add(recordedAttempt(rs)));
     return out;

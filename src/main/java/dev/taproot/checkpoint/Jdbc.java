@@ -47,6 +47,46 @@ final class Jdbc {
     }
   }
 
+  /** How many keys one array parameter of {@link #queryKeys} holds. */
+  static final int KEY_CHUNK = 10_000;
+
+  /**
+   * Reads {@code columns} of the rows of one step whose item keys are in {@code keys}, where {@code
+   * condition} holds (see {@link SqlDialect#rowsOfKeys}), and hands every row to {@code reader}.
+   *
+   * @throws StoreException naming {@code what} could not be read
+   */
+  static void queryKeys(
+      DataSource dataSource,
+      String what,
+      String columns,
+      String condition,
+      String runId,
+      String step,
+      List<String> keys,
+      RowReader reader) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(SqlDialect.of(c).rowsOfKeys(columns, condition))) {
+      for (int from = 0; from < keys.size(); from += KEY_CHUNK) {
+        List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEY_CHUNK));
+        ps.setArray(1, c.createArrayOf("VARCHAR", chunk.toArray()));
+        ps.setString(2, runId);
+        ps.setString(3, step);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            reader.read(rs);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("could not read " + what, e);
+    }
+  }
+
   /**
    * Runs {@code sql} with {@code params} and hands every row to {@code reader}.
    *

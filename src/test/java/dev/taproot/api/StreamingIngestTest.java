@@ -114,13 +114,7 @@ class StreamingIngestTest {
   void aRunOfAStreamedUploadResumesFromTheStoredRecords() {
     String run = post(records(3), 202).getString("runId");
     Api.awaitFinished(run);
-    given()
-        .contentType("application/json")
-        .body("{\"items\": [\"2\"], \"from\": \"first\"}")
-        .when()
-        .post("/api/v1/runs/" + run + "/redrive")
-        .then()
-        .statusCode(202);
+    Api.redrive(run, "{\"items\": [\"2\"], \"from\": \"first\"}").statusCode(202);
     JsonPath view = Api.awaitFinished(run);
     assertEquals("succeeded", view.getString("status"));
     assertEquals(2, Api.item(run, "first", "2").getInt("attempt"));

@@ -1,6 +1,5 @@
 package dev.taproot.checkpoint;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -89,13 +88,7 @@ class InlineValuesTest {
     String firstOutput = row(run, "all", "0", 1).outputDigest;
 
     // The fan-in alone again: its items are not rebuilt, so it reads their outputs from their rows
-    given()
-        .contentType("application/json")
-        .body("{\"items\": [\"0\"], \"from\": \"all\"}")
-        .when()
-        .post("/api/v1/runs/" + run + "/redrive")
-        .then()
-        .statusCode(202);
+    Api.redrive(run, "{\"items\": [\"0\"], \"from\": \"all\"}").statusCode(202);
     assertEquals("succeeded", Api.awaitFinished(run, Duration.ofSeconds(60)).getString("status"));
     assertTrue(writer.awaitIdle(10_000));
     Row again = row(run, "all", "0", 2);
@@ -136,7 +129,10 @@ class InlineValuesTest {
         "another attempt's row never answers for a value it did not record");
   }
 
-  private static ExecutionRecord succeeded(AttemptRef attempt, Payload output) {
+  /**
+   * A checkpoint of {@code attempt} that succeeded with {@code output}, as the engine writes it.
+   */
+  static ExecutionRecord succeeded(AttemptRef attempt, Payload output) {
     return new ExecutionRecord(
         Leases.coordinator(attempt.runId()),
         new Checkpoint(

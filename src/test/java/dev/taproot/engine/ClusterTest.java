@@ -116,11 +116,7 @@ class ClusterTest {
     assertEquals(
         "failed", Api.item(run, "a", "512").getString("status"), "the failed items, by key");
 
-    given()
-        .contentType("application/json")
-        .body("{\"items\": \"failed\", \"functions\": {\"work\": \"" + inc + "\"}}")
-        .post("/api/v1/runs/" + run + "/redrive")
-        .then()
+    Api.redrive(run, "{\"items\": \"failed\", \"functions\": {\"work\": \"" + inc + "\"}}")
         .statusCode(202);
     JsonPath done = Api.awaitFinished(run, Duration.ofSeconds(120));
     assertEquals("succeeded", done.getString("status"));

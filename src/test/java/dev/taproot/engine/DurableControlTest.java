@@ -78,12 +78,7 @@ class DurableControlTest {
             + ranBeforeTheCancel
             + " items of slow ran)");
 
-    given()
-        .contentType("application/json")
-        .body("{\"items\": [\"0\"], \"functions\": {\"check\": \"" + fixed + "\"}}")
-        .when()
-        .post("/api/v1/runs/" + run + "/redrive")
-        .then()
+    Api.redrive(run, "{\"items\": [\"0\"], \"functions\": {\"check\": \"" + fixed + "\"}}")
         .statusCode(202);
     JsonPath done = Api.awaitFinished(run, Duration.ofSeconds(120));
     assertEquals("succeeded", done.getString("status"));
@@ -213,10 +208,6 @@ class DurableControlTest {
   }
 
   private static int redrive(String run, String body) {
-    return given()
-        .contentType("application/json")
-        .body(body)
-        .post("/api/v1/runs/" + run + "/redrive")
-        .statusCode();
+    return Api.redrive(run, body).extract().statusCode();
   }
 }

@@ -1,6 +1,5 @@
 package dev.taproot.engine;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -61,13 +60,7 @@ class FinishedSummaryTest {
     assertEquals(List.of("4#2 failed", "17#2 failed", "33#2 failed"), rows(first).get("check"));
     assertSameAsDatabase(run, first);
 
-    given()
-        .contentType("application/json")
-        .body("{\"items\": [\"7\"], \"from\": \"next\"}")
-        .when()
-        .post("/api/v1/runs/" + run + "/redrive")
-        .then()
-        .statusCode(202);
+    Api.redrive(run, "{\"items\": [\"7\"], \"from\": \"next\"}").statusCode(202);
     assertEquals("failed", Api.awaitFinished(run).getString("status"));
     RecordedRun.Summary second = summaryOf(run);
     assertEquals(2, second.retried().get(new ItemRef("next", "7")));

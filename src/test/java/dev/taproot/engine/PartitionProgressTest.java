@@ -124,11 +124,7 @@ class PartitionProgressTest {
     endedBeforeCountsWereStored(run);
     assertEquals(kept, counts(run), "counted from the checkpoints, partition by partition");
 
-    given()
-        .contentType("application/json")
-        .body("{\"items\": \"failed\", \"functions\": {\"work\": \"" + inc + "\"}}")
-        .post("/api/v1/runs/" + run + "/redrive")
-        .then()
+    Api.redrive(run, "{\"items\": \"failed\", \"functions\": {\"work\": \"" + inc + "\"}}")
         .statusCode(202);
     assertEquals("succeeded", Api.awaitFinished(run, Duration.ofSeconds(120)).getString("status"));
     Map<String, Map<String, Integer>> redriven = counts(run);

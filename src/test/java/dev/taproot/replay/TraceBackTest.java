@@ -291,13 +291,9 @@ class TraceBackTest {
         diff.toString());
 
     long before = executions(run);
-    given()
-        .contentType(ContentType.JSON)
-        .body(
+    Api.redrive(
+            run,
             "{\"items\": [\"1041\"], \"from\": \"parse\", \"functions\": {\"parse\": \"parse-order@2\"}}")
-        .when()
-        .post("/api/v1/runs/" + run + "/redrive")
-        .then()
         .statusCode(202);
     JsonPath after = Api.awaitFinished(run, Duration.ofSeconds(60));
     assertEquals("succeeded", after.getString("status"), after.prettify());
@@ -317,12 +313,7 @@ class TraceBackTest {
     String run = ordersRun();
     long before = executions(run);
     JsonPath answer =
-        given()
-            .contentType(ContentType.JSON)
-            .body("{\"from\": \"parse\", \"functions\": {\"parse\": \"parse-order@2\"}}")
-            .when()
-            .post("/api/v1/runs/" + run + "/redrive")
-            .then()
+        Api.redrive(run, "{\"from\": \"parse\", \"functions\": {\"parse\": \"parse-order@2\"}}")
             .statusCode(202)
             .extract()
             .jsonPath();
@@ -431,12 +422,7 @@ class TraceBackTest {
 
     long before = executions(run);
     JsonPath answer =
-        given()
-            .contentType(ContentType.JSON)
-            .body("{\"functions\": {\"gate\": \"" + v2 + "\"}}")
-            .when()
-            .post("/api/v1/runs/" + run + "/redrive")
-            .then()
+        Api.redrive(run, "{\"functions\": {\"gate\": \"" + v2 + "\"}}")
             .statusCode(202)
             .extract()
             .jsonPath();
@@ -448,14 +434,7 @@ class TraceBackTest {
     assertEquals(v2, Api.item(run, "gate", "500").getString("functionRef"));
     assertEquals(v1, Api.item(run, "gate", "499").getString("functionRef"));
 
-    given()
-        .contentType(ContentType.JSON)
-        .body("{}")
-        .when()
-        .post("/api/v1/runs/" + run + "/redrive")
-        .then()
-        .statusCode(409)
-        .body("detail", containsString("nothing to redrive"));
+    Api.redrive(run, "{}").statusCode(409).body("detail", containsString("nothing to redrive"));
   }
 
   @Test
@@ -551,13 +530,7 @@ class TraceBackTest {
   }
 
   private static void redrive(String run, String body) {
-    given()
-        .contentType(ContentType.JSON)
-        .body(body)
-        .when()
-        .post("/api/v1/runs/" + run + "/redrive")
-        .then()
-        .statusCode(202);
+    Api.redrive(run, body).statusCode(202);
   }
 
   @Test
@@ -604,12 +577,7 @@ class TraceBackTest {
         .post("/api/v1/runs/" + run + "/steps/nope/items/0/replay")
         .then()
         .statusCode(404);
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"from\": \"nope\"}")
-        .when()
-        .post("/api/v1/runs/" + run + "/redrive")
-        .then()
+    Api.redrive(run, "{\"from\": \"nope\"}")
         .statusCode(400)
         .body("detail", containsString("no step 'nope'"));
   }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -156,12 +157,7 @@ public final class Api {
   }
 
   public static String start(String workflow, String jsonInput) {
-    return given()
-        .contentType("application/json")
-        .body(jsonInput)
-        .when()
-        .post("/api/v1/workflows/" + workflow + "/runs")
-        .then()
+    return postJson("/api/v1/workflows/" + workflow + "/runs", jsonInput)
         .statusCode(202)
         .extract()
         .jsonPath()
@@ -189,6 +185,17 @@ public final class Api {
     return java.util.stream.IntStream.range(0, n)
         .mapToObj(i -> "{\"n\": " + i + (failing.contains(i) ? ", \"fail\": true}" : "}"))
         .collect(java.util.stream.Collectors.joining(",", "{\"items\": [", "]}"));
+  }
+
+  /**
+   * Posts a redrive of {@code runId} with this JSON body; the response, for the caller to check.
+   */
+  public static ValidatableResponse redrive(String runId, String jsonBody) {
+    return postJson("/api/v1/runs/" + runId + "/redrive", jsonBody);
+  }
+
+  private static ValidatableResponse postJson(String path, String jsonBody) {
+    return given().contentType("application/json").body(jsonBody).when().post(path).then();
   }
 
   /** Waits until the run is no longer running and returns its view. */
