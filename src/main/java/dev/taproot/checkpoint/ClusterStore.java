@@ -108,10 +108,26 @@ public class ClusterStore {
         instance);
   }
 
-  /** Extends one lease; false when it is no longer this holder's (claimed, or its run changed). */
-  public boolean renew(Lease lease, Duration length) {
-    try (Connection c = dataSource.getConnection()) {
-      return extend(c, lease, length);
+  /**
+   * Extends one lease and keeps what its holder counts of the unit's items (null when it cannot
+   * tell yet); false when it is no longer this holder's (claimed, or its run changed).
+   */
+  public boolean renew(Lease lease, Duration length, LiveCounts counts) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "UPDATE run_unit SET lease_until = "
+                    + dialect(c).nowPlusMillis
+                    + ", live_counts = ? WHERE run_id = ? AND unit = ? AND generation = ?"
+                    + " AND fence = ? AND owner = ?")) {
+      ps.setLong(1, length.toMillis());
+      ps.setString(2, counts == null ? null : counts.json());
+      ps.setString(3, lease.runId());
+      ps.setInt(4, lease.unit());
+      ps.setInt(5, lease.generation());
+      ps.setLong(6, lease.fence());
+      ps.setString(7, lease.owner());
+      return ps.executeUpdate() == 1;
     } catch (SQLException e) {
       throw new StoreException("could not renew the lease of " + lease, e);
     }
@@ -311,23 +327,6 @@ public class ClusterStore {
     return lost;
   }
 
-  /** Extends a lease still held (the heartbeat); false when it is not. */
-  private boolean extend(Connection c, Lease l, Duration length) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE run_unit SET lease_until = "
-                + dialect(c).nowPlusMillis
-                + " WHERE run_id = ? AND unit = ? AND generation = ? AND fence = ? AND owner = ?")) {
-      ps.setLong(1, length.toMillis());
-      ps.setString(2, l.runId());
-      ps.setInt(3, l.unit());
-      ps.setInt(4, l.generation());
-      ps.setLong(5, l.fence());
-      ps.setString(6, l.owner());
-      return ps.executeUpdate() == 1;
-    }
-  }
-
   private static final java.util.Comparator<Lease> LEASE_ORDER =
       java.util.Comparator.comparing(Lease::runId).thenComparingInt(Lease::unit);
 
@@ -369,13 +368,18 @@ public class ClusterStore {
     Jdbc.query(
         dataSource,
         "the units of run " + runId,
-        "SELECT unit, generation, first_item, end_item, state FROM run_unit WHERE run_id = ?"
-            + " ORDER BY unit",
+        "SELECT unit, generation, first_item, end_item, state, live_counts FROM run_unit"
+            + " WHERE run_id = ? ORDER BY unit",
         List.of(runId),
         rs -> {
           ItemRange range = range(rs, 3);
           out.add(
-              new StoredUnit(rs.getInt(1), rs.getInt(2), range, "done".equals(rs.getString(5))));
+              new StoredUnit(
+                  rs.getInt(1),
+                  rs.getInt(2),
+                  range,
+                  "done".equals(rs.getString(5)),
+                  LiveCounts.parse(rs.getString(6)).orElse(null)));
         });
     return out;
   }

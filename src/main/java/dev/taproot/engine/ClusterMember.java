@@ -3,6 +3,7 @@ package dev.taproot.engine;
 import dev.taproot.checkpoint.CheckpointWriter;
 import dev.taproot.checkpoint.ClusterStore;
 import dev.taproot.checkpoint.Lease;
+import dev.taproot.checkpoint.LiveCounts;
 import dev.taproot.checkpoint.StoreException;
 import dev.taproot.checkpoint.UnitPlan;
 import dev.taproot.config.TaprootConfig;
@@ -242,7 +243,8 @@ public class ClusterMember implements ClusterStats, CheckpointWriter.Listener {
       store.beat(id);
       Set<Lease> held = engine.held();
       for (Lease lease : held) {
-        if (!store.renew(lease, config.lease()) && engine.noLongerHeld(lease)) {
+        LiveCounts counts = engine.counts(lease).map(LiveCounts::new).orElse(null);
+        if (!store.renew(lease, config.lease(), counts) && engine.noLongerHeld(lease)) {
           leasesLost.incrementAndGet();
         }
       }

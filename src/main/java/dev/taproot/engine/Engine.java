@@ -186,6 +186,15 @@ public class Engine implements Dispatcher, CheckpointWriter.Listener, LiveRuns {
     return Set.copyOf(live.keySet());
   }
 
+  /**
+   * What a unit scheduled here counts of its items, once started; empty when it is not live here.
+   * Its heartbeat stores it, for the other instances to show (see {@link RunProgress}).
+   */
+  Optional<Map<String, Map<String, Integer>>> counts(Lease lease) {
+    RunState state = live.get(lease);
+    return state == null || !state.started() ? Optional.empty() : Optional.of(state.progress());
+  }
+
   /** How many units this instance schedules now. */
   int unitCount() {
     return live.size();

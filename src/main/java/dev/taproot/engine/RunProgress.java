@@ -4,6 +4,7 @@ import dev.taproot.checkpoint.ClusterStore;
 import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRange;
+import dev.taproot.checkpoint.LiveCounts;
 import dev.taproot.checkpoint.RunStatus;
 import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.checkpoint.StoredUnit;
@@ -22,10 +23,11 @@ import java.util.Set;
  * Counts per step (pending, running, succeeded, failed, skipped) in definition order. From the
  * engine while the run's coordinator is live here; for a finished run, from the counts stored with
  * its final status; otherwise unit by unit: a partition live here from its scheduler, a partition
- * done here from what it recorded, and only the rest (partitions live elsewhere or not claimed yet,
- * the coordinator's steps) from the checkpoints. A grouped pass over every checkpoint of a big run
- * took seconds on H2 (25 s for one answer on a 300,000-record run while it ran), so it is never
- * taken for the partitions this instance knows.
+ * done here from what it recorded, a unit live elsewhere from its checkpoints and what its holder
+ * said at its last heartbeat (only the holder knows which items wait and which run), and only the
+ * rest (partitions not claimed yet, the coordinator's steps) from the checkpoints alone. A grouped
+ * pass over every checkpoint of a big run took seconds on H2 (25 s for one answer on a
+ * 300,000-record run while it ran), so it is never taken for the partitions this instance knows.
  */
 @ApplicationScoped
 public class RunProgress {
@@ -80,8 +82,9 @@ public class RunProgress {
     Tallies out = new Tallies(def.steps().keySet());
     // The partitions of the plan the run started with, whatever its generation now: a cancel
     // bumps the generation and leaves the units, and their items are the same.
-    List<StoredUnit> partitions =
-        units.units(run.id()).stream().filter(StoredUnit::partition).toList();
+    List<StoredUnit> all = units.units(run.id());
+    StoredUnit coordinator = all.stream().filter(u -> !u.partition()).findFirst().orElse(null);
+    List<StoredUnit> partitions = all.stream().filter(StoredUnit::partition).toList();
     if (partitions.isEmpty()) {
       out.add(
           stored.of(
@@ -89,7 +92,9 @@ public class RunProgress {
               run.generation(),
               StoredCounts.Part.unit("run " + run.status(), 0),
               false,
-              () -> checkpoints.progress(run.id())));
+              () -> checkpoints.progress(run.id())),
+          reported(run, coordinator),
+          def.steps().keySet());
       return out.counts;
     }
     Set<String> partitioned = Partitioning.of(def).steps();
@@ -97,7 +102,8 @@ public class RunProgress {
     for (StoredUnit p : partitions) {
       Map<String, Map<String, Integer>> live =
           engine.partitionProgress(run.id(), p.unit(), p.generation()).orElse(null);
-      if (live == null && !p.done()) {
+      LiveCounts said = reported(run, p);
+      if (live == null && !p.done() && said == null) {
         span.add(p);
         continue;
       }
@@ -105,8 +111,10 @@ public class RunProgress {
       span.clear();
       if (live != null) {
         out.addLive(live, partitioned);
-      } else {
+      } else if (p.done()) {
         out.add(done(run, p, partitioned));
+      } else {
+        out.add(heldElsewhere(run, p, partitioned), said, partitioned);
       }
     }
     addSpan(out, run, span, partitioned);
@@ -119,9 +127,34 @@ public class RunProgress {
               run.generation(),
               StoredCounts.Part.unit("coordinator " + run.status(), 0),
               false,
-              () -> checkpoints.progress(run.id(), rest, null)));
+              () -> checkpoints.progress(run.id(), rest, null)),
+          reported(run, coordinator),
+          rest);
     }
     return out.counts;
+  }
+
+  /**
+   * What the instance holding {@code unit} said of its items at its last heartbeat, when that is of
+   * the run's generation while it runs; null otherwise (nothing said yet, or the run changed).
+   */
+  private static LiveCounts reported(StoredRun run, StoredUnit unit) {
+    return unit != null
+            && unit.reported() != null
+            && unit.generation() == run.generation()
+            && run.status() == RunStatus.RUNNING
+        ? unit.reported()
+        : null;
+  }
+
+  /** The ended items of a partition another instance holds, from its checkpoints. */
+  private StoredCounts.Counts heldElsewhere(StoredRun run, StoredUnit p, Set<String> steps) {
+    return stored.of(
+        run.id(),
+        run.generation(),
+        StoredCounts.Part.unit("partition " + p.unit() + " held elsewhere", p.unit()),
+        false,
+        () -> checkpoints.progress(run.id(), steps, p.range()));
   }
 
   /** A partition whose every item is final: counted once per generation. */
@@ -180,6 +213,17 @@ public class RunProgress {
 
     void add(StoredCounts.Counts stored) {
       add(stored.byStep());
+    }
+
+    /**
+     * A unit live elsewhere (see {@link HeldElsewhere}); its ended items alone when it said none.
+     */
+    void add(StoredCounts.Counts stored, LiveCounts said, Set<String> steps) {
+      if (said == null) {
+        add(stored);
+      } else {
+        addLive(HeldElsewhere.counts(stored.byStep(), said, steps), steps);
+      }
     }
 
     void add(Map<String, Map<ExecutionStatus, Integer>> byStep) {

@@ -251,6 +251,14 @@ class ClusterIT {
                   + ", "
                   + stored
                   + " stored");
+          int items = 0;
+          for (Iterator<JsonNode> n = view.path("progress").path(step).elements(); n.hasNext(); ) {
+            items += n.next().asInt();
+          }
+          // units held by the others are counted from what their holders last said: never twice
+          assertTrue(
+              items <= ITEMS,
+              "instance " + i + ", step " + step + ": " + items + " items counted of " + ITEMS);
           seen.get(i).put(step, shown);
           if (shown > 0 && shown < ITEMS) {
             partway[i]++;

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taproot.support.Api;
 import dev.taproot.support.Sql;
 import io.agroal.api.AgroalDataSource;
@@ -12,6 +14,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,12 +43,7 @@ class PartitionProgressTest {
 
   @Test
   void aPartitionedRunsCountsKeepUpWithItsCheckpoints() throws InterruptedException {
-    String spin = Api.register("spin", Api.testModule("spin"));
-    String inc = Api.register("inc", Api.testModule("inc"));
-    // Item 777 (partition 8 of 11) spins until cancelled; everything else is done in seconds.
-    String wf =
-        ClusterTest.workflow(spin, inc, ", spin: \"${{ item.n == 777 ? 500000000000 : 0 }}\"");
-    String run = Api.start(wf, Api.numberedItems(1050, Set.of()));
+    String run = startWith777Spinning();
 
     // Polled faster than the web UI does: no answer may count more than the checkpoints hold
     // (nothing counted twice) or less than an earlier answer did.
@@ -98,6 +98,52 @@ class PartitionProgressTest {
     Map<String, Map<String, Integer>> cancelled = counts(run);
     forgetAll();
     assertEquals(cancelled, counts(run), "the cancelled run read back from its checkpoints");
+  }
+
+  @Test
+  void aPartitionHeldByAnotherInstanceShowsWhatItsHolderLastSaid() throws Exception {
+    String run = startWith777Spinning();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> succeeded(run, "b") == 1049);
+    Thread.sleep(100); // the writer tells the schedulers just after the commit seen above
+    Map<String, Map<String, Integer>> here = counts(run);
+    assertEquals(1, here.get("a").get("running"), here.toString());
+
+    String unit = "run_id = ? AND first_item <= 777 AND end_item > 777";
+    int partition = (int) Sql.scalar(dataSource, "SELECT unit FROM run_unit WHERE " + unit, run);
+    int generation =
+        (int) Sql.scalar(dataSource, "SELECT generation FROM run_unit WHERE " + unit, run);
+    // Its heartbeat (every 500 ms here) keeps what this instance counts of it in the unit's row.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> reported(run, partition).path("a").path("running").asInt() == 1);
+
+    // Another instance takes the partition over: this one's next heartbeat finds the lease gone
+    // and stops working on it, so only the row tells what the holder counts.
+    Sql.update(
+        dataSource,
+        "UPDATE run_unit SET owner = 'another-instance', fence = fence + 1, lease_until = ?"
+            + " WHERE run_id = ? AND unit = ?",
+        java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(3600)),
+        run,
+        partition);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> engine.partitionProgress(run, partition, generation).isEmpty());
+    forgetAll();
+    assertEquals(
+        here, counts(run), "the item running in a partition held elsewhere, as its holder said");
+
+    given().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+    assertEquals("cancelled", Api.awaitFinished(run, Duration.ofSeconds(60)).getString("status"));
+    assertEquals(
+        0,
+        counts(run).get("a").get("running"),
+        "a cancelled run's partitions count nothing their holder said while it ran");
   }
 
   @Test
@@ -159,6 +205,32 @@ class PartitionProgressTest {
     update("UPDATE run_unit SET generation = generation + 1 WHERE run_id = ?", run);
     forgetAll();
     assertEquals(kept, counts(run), "counted again, not taken from generation 1's counts");
+  }
+
+  /**
+   * A run of {@link ClusterTest#workflow} over 1,050 items whose item 777 (partition 8 of 11) spins
+   * until cancelled; everything else is done in seconds.
+   */
+  private static String startWith777Spinning() {
+    String spin = Api.register("spin", Api.testModule("spin"));
+    String inc = Api.register("inc", Api.testModule("inc"));
+    String wf =
+        ClusterTest.workflow(spin, inc, ", spin: \"${{ item.n == 777 ? 500000000000 : 0 }}\"");
+    return Api.start(wf, Api.numberedItems(1050, Set.of()));
+  }
+
+  /** What the holder of a unit of {@code run} last said of its items ({} when nothing). */
+  private JsonNode reported(String run, int unit) throws Exception {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT live_counts FROM run_unit WHERE run_id = ? AND unit = ?")) {
+      ps.setString(1, run);
+      ps.setInt(2, unit);
+      try (ResultSet rs = ps.executeQuery()) {
+        String json = rs.next() ? rs.getString(1) : null;
+        return new ObjectMapper().readTree(json == null ? "{}" : json);
+      }
+    }
   }
 
   /** Takes away the run's stored counts, as a run that ended before they were stored has none. */
