@@ -195,7 +195,8 @@ public class ClusterStore {
         }
         try (PreparedStatement ps =
             c.prepareStatement(
-                "UPDATE run_unit SET owner = ?, fence = ?, lease_until = "
+                // what the previous holder said of the unit is no longer anybody's word
+                "UPDATE run_unit SET owner = ?, fence = ?, live_counts = NULL, lease_until = "
                     + d.nowPlusMillis
                     + " WHERE run_id = ? AND unit = ?")) {
           for (Claim claim : claims) {
@@ -368,7 +369,9 @@ public class ClusterStore {
     Jdbc.query(
         dataSource,
         "the units of run " + runId,
-        "SELECT unit, generation, first_item, end_item, state, live_counts FROM run_unit"
+        // a holder's word counts while its lease runs: one that died or left runs nothing
+        "SELECT unit, generation, first_item, end_item, state, CASE WHEN owner IS NOT NULL"
+            + " AND lease_until > CURRENT_TIMESTAMP THEN live_counts END FROM run_unit"
             + " WHERE run_id = ? ORDER BY unit",
         List.of(runId),
         rs -> {

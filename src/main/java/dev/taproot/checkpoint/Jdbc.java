@@ -1,5 +1,6 @@
 package dev.taproot.checkpoint;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -52,7 +53,8 @@ final class Jdbc {
 
   /**
    * Reads {@code columns} of the rows of one step whose item keys are in {@code keys}, where {@code
-   * condition} holds (see {@link SqlDialect#rowsOfKeys}), and hands every row to {@code reader}.
+   * condition} holds (see {@link SqlDialect#rowsOfKeys}), and hands every row to {@code reader}:
+   * once per time its key is in {@code keys}, so callers pass each key once.
    *
    * @throws StoreException naming {@code what} could not be read
    */
@@ -73,13 +75,18 @@ final class Jdbc {
             c.prepareStatement(SqlDialect.of(c).rowsOfKeys(columns, condition))) {
       for (int from = 0; from < keys.size(); from += KEY_CHUNK) {
         List<String> chunk = keys.subList(from, Math.min(keys.size(), from + KEY_CHUNK));
-        ps.setArray(1, c.createArrayOf("VARCHAR", chunk.toArray()));
-        ps.setString(2, runId);
-        ps.setString(3, step);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            reader.read(rs);
+        Array array = c.createArrayOf("VARCHAR", chunk.toArray());
+        try {
+          ps.setArray(1, array);
+          ps.setString(2, runId);
+          ps.setString(3, step);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              reader.read(rs);
+            }
           }
+        } finally {
+          array.free();
         }
       }
     } catch (SQLException e) {

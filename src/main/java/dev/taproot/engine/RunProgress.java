@@ -86,14 +86,15 @@ public class RunProgress {
     StoredUnit coordinator = all.stream().filter(u -> !u.partition()).findFirst().orElse(null);
     List<StoredUnit> partitions = all.stream().filter(StoredUnit::partition).toList();
     if (partitions.isEmpty()) {
+      LiveCounts said = reported(run, coordinator);
       out.add(
           stored.of(
               run.id(),
               run.generation(),
-              StoredCounts.Part.unit("run " + run.status(), 0),
+              StoredCounts.Part.unit("run " + run.status() + after(said), 0),
               false,
               () -> checkpoints.progress(run.id())),
-          reported(run, coordinator),
+          said,
           def.steps().keySet());
       return out.counts;
     }
@@ -114,21 +115,22 @@ public class RunProgress {
       } else if (p.done()) {
         out.add(done(run, p, partitioned));
       } else {
-        out.add(heldElsewhere(run, p, partitioned), said, partitioned);
+        out.add(heldElsewhere(run, p, said, partitioned), said, partitioned);
       }
     }
     addSpan(out, run, span, partitioned);
     Set<String> rest = new LinkedHashSet<>(def.steps().keySet());
     rest.removeAll(partitioned);
     if (!rest.isEmpty()) {
+      LiveCounts said = reported(run, coordinator);
       out.add(
           stored.of(
               run.id(),
               run.generation(),
-              StoredCounts.Part.unit("coordinator " + run.status(), 0),
+              StoredCounts.Part.unit("coordinator " + run.status() + after(said), 0),
               false,
               () -> checkpoints.progress(run.id(), rest, null)),
-          reported(run, coordinator),
+          said,
           rest);
     }
     return out.counts;
@@ -147,12 +149,25 @@ public class RunProgress {
         : null;
   }
 
-  /** The ended items of a partition another instance holds, from its checkpoints. */
-  private StoredCounts.Counts heldElsewhere(StoredRun run, StoredUnit p, Set<String> steps) {
+  /**
+   * Names a count taken after what a holder said, so that the next thing it says is counted again
+   * (see {@link #heldElsewhere}).
+   */
+  private static String after(LiveCounts said) {
+    return said == null ? "" : ", after " + said.steps();
+  }
+
+  /**
+   * The ended items of a partition another instance holds, from its checkpoints: counted again
+   * whenever its holder said something new, so that they are never older than its word (an item
+   * whose retry the holder counts as succeeded must not also be failed in older counts).
+   */
+  private StoredCounts.Counts heldElsewhere(
+      StoredRun run, StoredUnit p, LiveCounts said, Set<String> steps) {
     return stored.of(
         run.id(),
         run.generation(),
-        StoredCounts.Part.unit("partition " + p.unit() + " held elsewhere", p.unit()),
+        StoredCounts.Part.unit("partition " + p.unit() + " held elsewhere" + after(said), p.unit()),
         false,
         () -> checkpoints.progress(run.id(), steps, p.range()));
   }

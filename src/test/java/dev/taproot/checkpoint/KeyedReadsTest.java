@@ -17,11 +17,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +44,8 @@ class KeyedReadsTest {
     write(run, "wide", "b", 2);
     write(run, "wide", "b", 3);
     write(run, "other", "c", 1);
+    String another = Api.finishedRun("keyed-reads");
+    write(another, "wide", "c", 1);
     assertTrue(writer.awaitIdle(10_000));
 
     // "c" sits after the first chunk of keys, so the second array finds it
@@ -56,11 +55,15 @@ class KeyedReadsTest {
     }
     asked.add("c");
     asked.add("d,\"e");
-    Set<String> found =
+    List<String> found =
         store.attemptsOf(run, "wide", asked).stream()
             .map(a -> a.step() + "/" + a.key() + "#" + a.attempt())
-            .collect(Collectors.toCollection(TreeSet::new));
-    assertEquals(Set.of("wide/b#1", "wide/b#2", "wide/b#3", "wide/c#1", "wide/d,\"e#1"), found);
+            .sorted()
+            .toList();
+    assertEquals(
+        List.of("wide/b#1", "wide/b#2", "wide/b#3", "wide/c#1", "wide/d,\"e#1"),
+        found,
+        "each attempt once, of this run and step only");
     assertEquals(List.of(), store.attemptsOf(run, "wide", List.of()), "no keys, no rows");
   }
 

@@ -3,10 +3,14 @@ package dev.taproot.engine;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taproot.checkpoint.ClusterStore;
+import dev.taproot.checkpoint.LiveCounts;
 import dev.taproot.support.Api;
 import dev.taproot.support.Sql;
 import io.agroal.api.AgroalDataSource;
@@ -40,6 +44,7 @@ class PartitionProgressTest {
   @Inject AgroalDataSource dataSource;
   @Inject Engine engine;
   @Inject RunProgress progress;
+  @Inject ClusterStore cluster;
 
   @Test
   void aPartitionedRunsCountsKeepUpWithItsCheckpoints() throws InterruptedException {
@@ -137,6 +142,16 @@ class PartitionProgressTest {
     forgetAll();
     assertEquals(
         here, counts(run), "the item running in a partition held elsewhere, as its holder said");
+    assertNotNull(said(run, partition), "the holder's word is read while its lease runs");
+    // A holder whose lease ran out (it died) runs nothing: its word no longer counts. Read at once,
+    // before this instance claims the unit again.
+    Sql.update(
+        dataSource,
+        "UPDATE run_unit SET lease_until = ? WHERE run_id = ? AND unit = ?",
+        java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(60)),
+        run,
+        partition);
+    assertNull(said(run, partition), "an expired lease's word is not read");
 
     given().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
     assertEquals("cancelled", Api.awaitFinished(run, Duration.ofSeconds(60)).getString("status"));
@@ -217,6 +232,14 @@ class PartitionProgressTest {
     String wf =
         ClusterTest.workflow(spin, inc, ", spin: \"${{ item.n == 777 ? 500000000000 : 0 }}\"");
     return Api.start(wf, Api.numberedItems(1050, Set.of()));
+  }
+
+  private LiveCounts said(String run, int unit) {
+    return cluster.units(run).stream()
+        .filter(u -> u.unit() == unit)
+        .findFirst()
+        .orElseThrow()
+        .reported();
   }
 
   /** What the holder of a unit of {@code run} last said of its items ({} when nothing). */
