@@ -10,6 +10,8 @@
 #   bench/ingest.sh                          # 5M records, PostgreSQL
 #   RECORDS=1000000 DB=h2 bench/ingest.sh
 #   SKIP_BUILD=1 bench/ingest.sh             # reuse target/quarkus-app and target/bench-pg
+#   RESTART=1 RUN_SECONDS=40 bench/ingest.sh # then time GET /runs/{id} of the cancelled run, before
+#                                            # and after its leases ran out, and after a restart
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RECORDS=${RECORDS:-5000000}
@@ -155,4 +157,23 @@ if running:
     print(f"GET /runs/{{id}} while running: {len(took)} answers, median {statistics.median(took)*1000:.0f} ms,"
           f" max {took[-1]*1000:.0f} ms; succeeded count stood still for at most {still:.1f} s")
 PY
+fi
+if [[ -n "${RESTART:-}" ]]; then
+  # The cancelled (or finished) run's GET /runs/{id}: right after the cancel, once its leases ran
+  # out (SETTLE_SECONDS, default 25: the 20 s lease and a heartbeat), and after a restart on the
+  # same database, three answers each, timed.
+  gets() {
+    local times=()
+    for _ in 1 2 3; do times+=("$(curl -sf -o "$OUT/run-after.json" -w '%{time_total}' "$BASE/runs/$RUN")"); done
+    echo "$1: GET /runs/{id} took ${times[*]} s; $(python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print(v["status"], "succeeded", sum(p["succeeded"] for p in v["progress"].values()), "failed", sum(p["failed"] for p in v["progress"].values()))' "$OUT/run-after.json")"
+  }
+  gets "right after the cancel"
+  sleep "${SETTLE_SECONDS:-25}"
+  gets "after ${SETTLE_SECONDS:-25} s"
+  kill "$PID"
+  wait "$PID" 2>/dev/null || true
+  java "${ARGS[@]}" -jar $APP/quarkus-run.jar >>"$OUT/service-$DB.log" 2>&1 &
+  PID=$!
+  for _ in $(seq 1 120); do curl -sf "$BASE/functions" >/dev/null && break; sleep 1; done
+  gets "after a restart"
 fi

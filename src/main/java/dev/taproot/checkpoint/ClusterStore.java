@@ -351,6 +351,38 @@ public class ClusterStore {
     }
   }
 
+  /**
+   * On {@code c}: lets go of every unit of a run whose holder stopped renewing it, so that no
+   * commit's fencing check lets anything of the run through any more; false, with nothing changed,
+   * while a lease of it still runs. The rows are locked in unit order, as {@link #fence} locks
+   * them, so a commit in flight finishes first (and is counted) or finds its lease gone.
+   */
+  boolean letGoOfLapsed(Connection c, String runId) throws SQLException {
+    boolean held = false;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT unit, CASE WHEN owner IS NOT NULL AND lease_until > CURRENT_TIMESTAMP"
+                + " THEN 1 ELSE 0 END FROM run_unit WHERE run_id = ? ORDER BY unit FOR UPDATE")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          held |= rs.getInt(2) == 1;
+        }
+      }
+    }
+    if (held) {
+      return false;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE run_unit SET owner = NULL, lease_until = NULL, live_counts = NULL"
+                + " WHERE run_id = ? AND owner IS NOT NULL")) {
+      ps.setString(1, runId);
+      ps.executeUpdate();
+    }
+    return true;
+  }
+
   /** How many partitions the run has at the lease's generation (0: its coordinator does all). */
   public int partitions(Lease lease) {
     int[] n = {0};

@@ -405,6 +405,60 @@ public class RunStore {
             });
   }
 
+  /**
+   * Makes sure nothing more can be committed for an ended run, as it was read: its units are let go
+   * of once their holders stopped renewing them (they do at their next heartbeat after the end, so
+   * about one lease after it). Until then a cancelled run's interrupted attempts may still commit.
+   *
+   * @return true when nothing more can be committed for the run at the generation read; false while
+   *     a lease of it runs, or when it changed since it was read (resumed or redriven)
+   */
+  public boolean quiesce(StoredRun run) {
+    if (!run.status().finished()) {
+      return false;
+    }
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              try (Connection c = dataSource.getConnection()) {
+                // Units first, as every commit locks them before the run row. A resume or redrive
+                // that reopened the run meanwhile is seen after them; its new units were either
+                // held under a running lease (nothing let go of) or by nobody yet.
+                return cluster.letGoOfLapsed(c, run.id()) && unchanged(c, run);
+              } catch (SQLException e) {
+                throw new StoreException("could not let go of the units of run " + run.id(), e);
+              }
+            });
+  }
+
+  private static boolean unchanged(Connection c, StoredRun run) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT 1 FROM run WHERE id = ? AND status = ? AND generation = ?")) {
+      ps.setString(1, run.id());
+      ps.setString(2, run.status().id());
+      ps.setInt(3, run.generation());
+      try (var rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /**
+   * Keeps the counts of an ended run that was counted after {@link #quiesce}, so that no instance
+   * counts it again; left out when the run changed since it was read.
+   */
+  public void keepEndedCounts(StoredRun run, EndedCounts counts) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                RunEntity.update(
+                    "endedCounts = ?1 where id = ?2 and status = ?3 and generation = ?4",
+                    counts.json(),
+                    run.id(),
+                    run.status().id(),
+                    counts.generation()));
+  }
+
   private static void replaceReruns(Connection c, String runId, Map<ItemRef, Integer> reruns)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM run_rerun WHERE run_id = ?")) {

@@ -1,15 +1,19 @@
 package dev.taproot.engine;
 
 import dev.taproot.checkpoint.ClusterStore;
+import dev.taproot.checkpoint.EndedCounts;
 import dev.taproot.checkpoint.ExecutionStatus;
 import dev.taproot.checkpoint.ExecutionStore;
 import dev.taproot.checkpoint.ItemRange;
 import dev.taproot.checkpoint.LiveCounts;
 import dev.taproot.checkpoint.RunStatus;
+import dev.taproot.checkpoint.RunStore;
+import dev.taproot.checkpoint.StoreException;
 import dev.taproot.checkpoint.StoredRun;
 import dev.taproot.checkpoint.StoredUnit;
 import dev.taproot.definition.WorkflowCatalog;
 import dev.taproot.definition.WorkflowDefinition;
+import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,13 +25,14 @@ import java.util.Set;
 
 /**
  * Counts per step (pending, running, succeeded, failed, skipped) in definition order. From the
- * engine while the run's coordinator is live here; for a finished run, from the counts stored with
- * its final status; otherwise unit by unit: a partition live here from its scheduler, a partition
- * done here from what it recorded, a unit live elsewhere from its checkpoints and what its holder
- * said at its last heartbeat (only the holder knows which items wait and which run), and only the
- * rest (partitions not claimed yet, the coordinator's steps) from the checkpoints alone. A grouped
- * pass over every checkpoint of a big run took seconds on H2 (25 s for one answer on a
- * 300,000-record run while it ran), so it is never taken for the partitions this instance knows.
+ * engine while the run's coordinator is live here; for an ended run, from the counts stored with
+ * its final status or, once nothing more can be committed for it, after it; otherwise unit by unit:
+ * a partition live here from its scheduler, a partition done here from what it recorded, a unit
+ * live elsewhere from its checkpoints and what its holder said at its last heartbeat (only the
+ * holder knows which items wait and which run), and only the rest (partitions not claimed yet, the
+ * coordinator's steps) from the checkpoints alone. A grouped pass over every checkpoint of a big
+ * run took seconds on H2 (25 s for one answer on a 300,000-record run while it ran), so it is never
+ * taken for the partitions this instance knows.
  */
 @ApplicationScoped
 public class RunProgress {
@@ -36,11 +41,17 @@ public class RunProgress {
   private final ExecutionStore checkpoints;
   private final ClusterStore units;
   private final WorkflowCatalog catalog;
+  private final RunStore runs;
   private final StoredCounts stored = new StoredCounts();
 
   RunProgress(
-      Engine engine, ExecutionStore checkpoints, ClusterStore units, WorkflowCatalog catalog) {
+      Engine engine,
+      ExecutionStore checkpoints,
+      ClusterStore units,
+      RunStore runs,
+      WorkflowCatalog catalog) {
     this.engine = engine;
+    this.runs = runs;
     this.checkpoints = checkpoints;
     this.units = units;
     this.catalog = catalog;
@@ -52,29 +63,48 @@ public class RunProgress {
   }
 
   public Map<String, Map<String, Integer>> of(StoredRun run) {
-    return engine.progress(run.id()).orElseGet(() -> settled(run) ? finished(run) : counted(run));
-  }
-
-  /** Whether nothing more can end in the run's generation. */
-  private static boolean settled(StoredRun run) {
-    return run.status() == RunStatus.SUCCEEDED || run.status() == RunStatus.FAILED;
+    return engine
+        .progress(run.id())
+        .orElseGet(() -> run.status().finished() ? ended(run) : counted(run));
   }
 
   /**
-   * A succeeded or failed run: the counts its scheduler stored with the final status, else (a run
-   * that ended before they were stored, or failed by a fault of the engine while work of it may
-   * still be committing) counted as a running one is.
+   * An ended run: the counts stored with its final status. A run without them (a cancelled one,
+   * whose interrupted attempts commit after the cancel; one failed by a fault of the engine while
+   * work of it may still be committing; one that ended before counts were stored) is counted as a
+   * running one is, and once nothing more can be committed for it (about one lease after its end)
+   * counted a last time and stored, so that no instance counts it again, after a restart neither.
    */
-  private Map<String, Map<String, Integer>> finished(StoredRun run) {
+  private Map<String, Map<String, Integer>> ended(StoredRun run) {
     Optional<Map<String, Map<ExecutionStatus, Integer>>> kept = run.endedCounts();
-    if (kept.isEmpty()) {
+    if (kept.isPresent()) {
+      // What was counted of it while it ran (a part per partition) is of no use any more.
+      stored.forget(run.id());
+      Tallies out = new Tallies(definition(run).steps().keySet());
+      out.add(kept.get());
+      return out.counts;
+    }
+    if (!quiesced(run)) {
       return counted(run);
     }
-    // What was counted of it while it ran (a part per partition) is of no use any more.
+    // Counts taken before the last commits of the run landed must not be the ones kept.
     stored.forget(run.id());
-    Tallies out = new Tallies(definition(run).steps().keySet());
-    out.add(kept.get());
-    return out.counts;
+    Map<String, Map<String, Integer>> last = counted(run);
+    Tallies.endedOnly(last)
+        .ifPresent(ended -> runs.keepEndedCounts(run, new EndedCounts(run.generation(), ended)));
+    return last;
+  }
+
+  /** Whether nothing more can be committed for the run; a store that cannot tell says no. */
+  private boolean quiesced(StoredRun run) {
+    try {
+      return runs.quiesce(run);
+    } catch (StoreException e) {
+      // Only the counts are not kept yet: the answer is counted as before, the next one tries
+      // again.
+      Log.warnf(e, "could not tell whether run %s can still change; counting it", run.id());
+      return false;
+    }
   }
 
   private Map<String, Map<String, Integer>> counted(StoredRun run) {
@@ -271,6 +301,28 @@ public class RunProgress {
             }
           });
       return out;
+    }
+
+    /**
+     * The ended counts of {@code counts}; empty when an item shows as pending or running, which no
+     * item of a run that nothing more can be committed for should.
+     */
+    static Optional<Map<String, Map<ExecutionStatus, Integer>>> endedOnly(
+        Map<String, Map<String, Integer>> counts) {
+      Map<String, Map<ExecutionStatus, Integer>> out = new LinkedHashMap<>();
+      for (Map.Entry<String, Map<String, Integer>> step : counts.entrySet()) {
+        Map<String, Integer> byStatus = step.getValue();
+        if (byStatus.get(ItemStatus.PENDING.id()) != 0
+            || byStatus.get(ItemStatus.RUNNING.id()) != 0) {
+          return Optional.empty();
+        }
+        Map<ExecutionStatus, Integer> ended = new LinkedHashMap<>();
+        for (ExecutionStatus status : ExecutionStatus.values()) {
+          ended.put(status, byStatus.get(status.id()));
+        }
+        out.put(step.getKey(), ended);
+      }
+      return Optional.of(out);
     }
 
     private void addTo(String step, String status, int n) {
