@@ -352,12 +352,11 @@ public class ClusterStore {
   }
 
   /**
-   * On {@code c}: lets go of every unit of a run whose holder stopped renewing it, so that no
-   * commit's fencing check lets anything of the run through any more; false, with nothing changed,
-   * while a lease of it still runs. The rows are locked in unit order, as {@link #fence} locks
-   * them, so a commit in flight finishes first (and is counted) or finds its lease gone.
+   * On {@code c}: whether no lease of a run still runs, its units locked in unit order, as {@link
+   * #fence} locks them, so that a commit in flight finishes first (and is counted) or waits until
+   * the transaction on {@code c} ends.
    */
-  boolean letGoOfLapsed(Connection c, String runId) throws SQLException {
+  boolean lapsed(Connection c, String runId) throws SQLException {
     boolean held = false;
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -370,17 +369,23 @@ public class ClusterStore {
         }
       }
     }
-    if (held) {
-      return false;
-    }
+    return !held;
+  }
+
+  /**
+   * On {@code c}: lets go of every unit of a run whose holder stopped renewing it, so that no
+   * commit's fencing check lets anything of it through any more. A lease that runs is kept, even
+   * one taken since {@link #lapsed} looked (by a resume or redrive that reopened the run).
+   */
+  void letGoOfLapsed(Connection c, String runId) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "UPDATE run_unit SET owner = NULL, lease_until = NULL, live_counts = NULL"
-                + " WHERE run_id = ? AND owner IS NOT NULL")) {
+                + " WHERE run_id = ? AND owner IS NOT NULL"
+                + " AND (lease_until IS NULL OR lease_until <= CURRENT_TIMESTAMP)")) {
       ps.setString(1, runId);
       ps.executeUpdate();
     }
-    return true;
   }
 
   /** How many partitions the run has at the lease's generation (0: its coordinator does all). */

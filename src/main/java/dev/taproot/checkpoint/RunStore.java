@@ -422,9 +422,13 @@ public class RunStore {
             () -> {
               try (Connection c = dataSource.getConnection()) {
                 // Units first, as every commit locks them before the run row. A resume or redrive
-                // that reopened the run meanwhile is seen after them; its new units were either
-                // held under a running lease (nothing let go of) or by nobody yet.
-                return cluster.letGoOfLapsed(c, run.id()) && unchanged(c, run);
+                // that reopened the run while they were locked is seen after them, before anything
+                // is let go of; one that comes later finds only lapsed leases let go of.
+                if (!cluster.lapsed(c, run.id()) || !unchanged(c, run)) {
+                  return false;
+                }
+                cluster.letGoOfLapsed(c, run.id());
+                return true;
               } catch (SQLException e) {
                 throw new StoreException("could not let go of the units of run " + run.id(), e);
               }
@@ -450,13 +454,21 @@ public class RunStore {
   public void keepEndedCounts(StoredRun run, EndedCounts counts) {
     QuarkusTransaction.requiringNew()
         .run(
-            () ->
-                RunEntity.update(
-                    "endedCounts = ?1 where id = ?2 and status = ?3 and generation = ?4",
-                    counts.json(),
-                    run.id(),
-                    run.status().id(),
-                    counts.generation()));
+            () -> {
+              try (Connection c = dataSource.getConnection();
+                  PreparedStatement ps =
+                      c.prepareStatement(
+                          "UPDATE run SET ended_counts = ?"
+                              + " WHERE id = ? AND status = ? AND generation = ?")) {
+                ps.setString(1, counts.json());
+                ps.setString(2, run.id());
+                ps.setString(3, run.status().id());
+                ps.setInt(4, counts.generation());
+                ps.executeUpdate();
+              } catch (SQLException e) {
+                throw new StoreException("could not keep the counts of run " + run.id(), e);
+              }
+            });
   }
 
   private static void replaceReruns(Connection c, String runId, Map<ItemRef, Integer> reruns)

@@ -90,9 +90,17 @@ public class RunProgress {
     // Counts taken before the last commits of the run landed must not be the ones kept.
     stored.forget(run.id());
     Map<String, Map<String, Integer>> last = counted(run);
-    Tallies.endedOnly(last)
-        .ifPresent(ended -> runs.keepEndedCounts(run, new EndedCounts(run.generation(), ended)));
+    Tallies.endedOnly(last).ifPresent(ended -> keep(run, ended));
     return last;
+  }
+
+  private void keep(StoredRun run, Map<String, Map<ExecutionStatus, Integer>> ended) {
+    try {
+      runs.keepEndedCounts(run, new EndedCounts(run.generation(), ended));
+    } catch (StoreException e) {
+      // The answer stands; the next one counts the run again and tries to keep it once more.
+      Log.warnf(e, "could not keep the counts of ended run %s", run.id());
+    }
   }
 
   /** Whether nothing more can be committed for the run; a store that cannot tell says no. */
@@ -128,7 +136,11 @@ public class RunProgress {
           def.steps().keySet());
       return out.counts;
     }
-    Set<String> partitioned = Partitioning.of(def).steps();
+    Partitioning partitioning = Partitioning.of(def);
+    Set<String> partitioned = partitioning.steps();
+    // Each partitioned step has exactly a partition's items when its roots all have as many: over
+    // an upload's records, or one root alone; several roots over lists of their own may not.
+    boolean sized = run.ndjson() || partitioning.roots().size() == 1;
     List<StoredUnit> span = new ArrayList<>();
     for (StoredUnit p : partitions) {
       Map<String, Map<String, Integer>> live =
@@ -138,7 +150,7 @@ public class RunProgress {
         span.add(p);
         continue;
       }
-      addSpan(out, run, span, partitioned);
+      addSpan(out, run, span, partitioned, sized);
       span.clear();
       if (live != null) {
         out.addLive(live, partitioned);
@@ -148,7 +160,7 @@ public class RunProgress {
         out.add(heldElsewhere(run, p, said, partitioned), said, partitioned);
       }
     }
-    addSpan(out, run, span, partitioned);
+    addSpan(out, run, span, partitioned, sized);
     Set<String> rest = new LinkedHashSet<>(def.steps().keySet());
     rest.removeAll(partitioned);
     if (!rest.isEmpty()) {
@@ -219,23 +231,30 @@ public class RunProgress {
 
   /**
    * Consecutive partitions scheduled elsewhere or not claimed yet, counted together from the
-   * checkpoints of their items.
+   * checkpoints of their items; while the run runs, the items of theirs not ended yet are pending
+   * when each step has as many items as the partitions ({@code sized}): a holder that has said
+   * nothing yet, or none, still has them all to run.
    */
-  private void addSpan(Tallies out, StoredRun run, List<StoredUnit> span, Set<String> steps) {
+  private void addSpan(
+      Tallies out, StoredRun run, List<StoredUnit> span, Set<String> steps, boolean sized) {
     if (span.isEmpty()) {
       return;
     }
     StoredUnit first = span.get(0);
     StoredUnit last = span.get(span.size() - 1);
     ItemRange items = new ItemRange(first.range().first(), last.range().end());
-    out.add(
+    StoredCounts.Counts ended =
         stored.of(
             run.id(),
             run.generation(),
             new StoredCounts.Part(
                 "partitions " + first.unit() + "-" + last.unit(), first.unit(), last.unit()),
             false,
-            () -> checkpoints.progress(run.id(), steps, items)));
+            () -> checkpoints.progress(run.id(), steps, items));
+    out.add(ended);
+    if (sized && run.status() == RunStatus.RUNNING) {
+      out.addWaiting(ended, steps, items.end() - items.first());
+    }
   }
 
   private WorkflowDefinition definition(StoredRun run) {
@@ -301,6 +320,17 @@ public class RunProgress {
             }
           });
       return out;
+    }
+
+    /** As pending, what of {@code items} per step {@code ended} does not count as ended. */
+    void addWaiting(StoredCounts.Counts ended, Set<String> steps, long items) {
+      for (String step : steps) {
+        long done = 0;
+        for (int n : ended.byStep().getOrDefault(step, Map.of()).values()) {
+          done += n;
+        }
+        addTo(step, ItemStatus.PENDING.id(), (int) Math.max(0, items - done));
+      }
     }
 
     /**

@@ -215,9 +215,31 @@ final class RunState {
   synchronized Map<String, Map<String, Integer>> progress() {
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
     for (StepState s : steps.values()) {
-      out.put(s.id(), s.counts());
+      Map<String, Integer> counts = s.counts();
+      counts.merge("pending", unmade(s), Integer::sum);
+      out.put(s.id(), counts);
     }
     return out;
+  }
+
+  /**
+   * Items of a step not made yet that may still run, so that pending says what is left, not what
+   * fits in a window: the records of an upload not read yet, and one for each item of an item-wise
+   * upstream that has not ended (fewer in the end when the upstream's {@code when} filters some). A
+   * redrive reads only the records it selects, so its unread records are not counted; a cancelled
+   * run makes nothing more.
+   */
+  private int unmade(StepState s) {
+    if (cancelled) {
+      return 0;
+    }
+    int n = scope == null && s.records != null ? s.records.count - s.records.next : 0;
+    String over = s.def.itemWiseUpstream().orElse(null);
+    if (over != null && s.expanded) {
+      StepState upstream = steps.get(over);
+      n += upstream.unfinished + unmade(upstream);
+    }
+    return n;
   }
 
   /** What the database holds for this run once finished; null when too big to keep. */

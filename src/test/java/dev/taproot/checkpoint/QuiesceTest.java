@@ -48,7 +48,9 @@ class QuiesceTest {
     assertEquals(1, owned(run), "nothing let go of while a lease runs");
     assertEquals(Set.of(), fence(late), "its holder can still commit");
 
-    holdUntil(run, Instant.now().minusSeconds(60));
+    // Its holder stops renewing it; the lease is the same, only run out.
+    lapse(run);
+    assertEquals(Set.of(), fence(late), "a lapsed lease alone refuses nothing");
     assertTrue(runs.quiesce(ended));
     assertEquals(0, owned(run));
     assertEquals(Set.of(late), fence(late), "a commit of the late holder is refused");
@@ -68,6 +70,7 @@ class QuiesceTest {
     try {
       holdUntil(run, Instant.now().minusSeconds(60));
       assertFalse(runs.quiesce(ended), "the run is not the one that was read");
+      assertEquals(1, owned(run), "nothing of a reopened run let go of");
 
       runs.keepEndedCounts(
           ended,
@@ -83,6 +86,34 @@ class QuiesceTest {
     } finally {
       Sql.update(dataSource, "UPDATE run SET status = 'succeeded' WHERE id = ?", run);
     }
+  }
+
+  @Test
+  void aLeaseTakenAfterTheLookIsNotLetGoOf() throws SQLException {
+    String run = Api.finishedRun("quiesce-retaken");
+    // As if a redrive had reopened the run and its unit been claimed after the units were looked
+    // at: only a lapsed lease may be let go of.
+    holdUntil(run, Instant.now().plusSeconds(3600));
+    try (Connection c = dataSource.getConnection()) {
+      cluster.letGoOfLapsed(c, run);
+    }
+    assertEquals(1, owned(run), "a running lease is kept");
+
+    lapse(run);
+    try (Connection c = dataSource.getConnection()) {
+      cluster.letGoOfLapsed(c, run);
+    }
+    assertEquals(0, owned(run), "a lapsed one is let go of");
+  }
+
+  private void lapse(String run) {
+    assertEquals(
+        1,
+        Sql.update(
+            dataSource,
+            "UPDATE run_unit SET lease_until = ? WHERE run_id = ?",
+            Timestamp.from(Instant.now().minusSeconds(60)),
+            run));
   }
 
   private void holdUntil(String run, Instant until) {

@@ -46,6 +46,11 @@ class ClusterTest {
    * for tests that hold one item back.
    */
   static String workflow(String fn, String inc, String extraInput) {
+    return workflowOver("input.items", fn, inc, extraInput);
+  }
+
+  /** As {@link #workflow}, a's items taken from {@code list}: {@code input.records} for uploads. */
+  static String workflowOver(String list, String fn, String inc, String extraInput) {
     String wf = Api.unique("cluster");
     Api.submit(
         """
@@ -56,7 +61,7 @@ class ClusterTest {
         steps:
           a:
             function: work
-            forEach: ${{ input.items }}
+            forEach: ${{ %s }}
             input: { n: "${{ item.n }}"%s }
             timeout: 10m
           b:
@@ -68,7 +73,7 @@ class ClusterTest {
             input: { n: "${{ steps.b.items.map(i, i.output.n).size() }}" }
         output: ${{ steps.total.output.n }}
         """
-            .formatted(wf, fn, inc, extraInput));
+            .formatted(wf, fn, inc, list, extraInput));
     return wf;
   }
 
