@@ -2,6 +2,7 @@ package dev.taproot.engine;
 
 import dev.taproot.checkpoint.ItemRef;
 import dev.taproot.checkpoint.RecordedAttempt;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ final class RedriveScope {
   private final Map<ItemRef, RecordedAttempt> followed;
   private final Map<String, RecordedRun.Tally> tallies;
   private final RecordedRun recorded;
+  private final Map<String, int[]> recordIndexes = new HashMap<>();
 
   /**
    * @param keys the selected item keys of each step, in item order
@@ -51,6 +53,20 @@ final class RedriveScope {
   /** Whether item {@code key} of {@code step} is rebuilt (and so runs again) in this redrive. */
   boolean rebuilds(String step, String key) {
     return whole.contains(step) || selected.getOrDefault(step, Set.of()).contains(key);
+  }
+
+  /**
+   * How many selected records of a step over an upload are at or after record {@code next}: the
+   * keys of such a step are record indexes.
+   */
+  int selectedRecordsFrom(String step, int next) {
+    int[] indexes = recordIndexes.computeIfAbsent(step, this::recordIndexes);
+    int at = Arrays.binarySearch(indexes, next);
+    return indexes.length - (at >= 0 ? at : -at - 1);
+  }
+
+  private int[] recordIndexes(String step) {
+    return keysOf(step).stream().mapToInt(Integer::parseInt).sorted().toArray();
   }
 
   /** Whether every item of {@code step} runs again. */

@@ -63,9 +63,27 @@ public class RunProgress {
   }
 
   public Map<String, Map<String, Integer>> of(StoredRun run) {
-    return engine
-        .progress(run.id())
-        .orElseGet(() -> run.status().finished() ? ended(run) : counted(run));
+    Map<String, Map<String, Integer>> counts =
+        engine
+            .progress(run.id())
+            .orElseGet(() -> run.status().finished() ? ended(run) : counted(run));
+    return run.status() == RunStatus.CANCELLED ? nothingPending(counts) : counts;
+  }
+
+  /**
+   * A cancelled run's counts: what had not started will not, whatever an instance still holds of it
+   * until it hears of the cancel.
+   */
+  private static Map<String, Map<String, Integer>> nothingPending(
+      Map<String, Map<String, Integer>> counts) {
+    Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
+    counts.forEach(
+        (step, byStatus) -> {
+          Map<String, Integer> copy = new LinkedHashMap<>(byStatus);
+          copy.replace(ItemStatus.PENDING.id(), 0);
+          out.put(step, copy);
+        });
+    return out;
   }
 
   /**

@@ -46,6 +46,13 @@ final class RunState {
   /** Null for the run's coordinator; set when this schedules one partition of the run's items. */
   private final PartitionScope partition;
 
+  /**
+   * Per step, by {@link ItemStatus} ordinal, the final outcomes recorded for items not made yet (of
+   * a resumed run, or of a unit taken over): shown under their status rather than as pending, since
+   * each ends so the moment it is made.
+   */
+  private final Map<String, int[]> endedAhead = new HashMap<>();
+
   private final ItemInputs inputs;
   private volatile boolean cancelled;
   private boolean finishing;
@@ -91,7 +98,20 @@ final class RunState {
       s.onlyFollowed =
           onlyFollowed(ctx.definition, s.def, downstream.getOrDefault(s.id(), List.of()));
     }
+    if (scope == null) {
+      this.recorded.values().forEach(r -> countAhead(r, 1));
+    }
     this.inputs = new ItemInputs(this, steps, dispatcher, scope);
+  }
+
+  private void countAhead(RecordedAttempt r, int delta) {
+    StepState s = steps.get(r.step());
+    if (s != null && finalOutcome(s, r.outcome(), r.attempt())) {
+      endedAhead
+              .computeIfAbsent(s.id(), k -> new int[ItemStatus.values().length])[
+              ItemStatus.of(r.outcome()).ordinal()] +=
+          delta;
+    }
   }
 
   /**
@@ -216,7 +236,15 @@ final class RunState {
     Map<String, Map<String, Integer>> out = new LinkedHashMap<>();
     for (StepState s : steps.values()) {
       Map<String, Integer> counts = s.counts();
-      counts.merge("pending", unmade(s), Integer::sum);
+      int ended = 0;
+      int[] ahead = endedAhead.get(s.id());
+      if (ahead != null) {
+        for (ItemStatus status : ItemStatus.values()) {
+          counts.merge(status.id(), ahead[status.ordinal()], Integer::sum);
+          ended += ahead[status.ordinal()];
+        }
+      }
+      counts.merge("pending", Math.max(0, unmade(s) - ended), Integer::sum);
       out.put(s.id(), counts);
     }
     return out;
@@ -226,20 +254,28 @@ final class RunState {
    * Items of a step not made yet that may still run, so that pending says what is left, not what
    * fits in a window: the records of an upload not read yet, and one for each item of an item-wise
    * upstream that has not ended (fewer in the end when the upstream's {@code when} filters some). A
-   * redrive reads only the records it selects, so its unread records are not counted; a cancelled
-   * run makes nothing more.
+   * cancelled run makes nothing more.
    */
   private int unmade(StepState s) {
     if (cancelled) {
       return 0;
     }
-    int n = scope == null && s.records != null ? s.records.count - s.records.next : 0;
+    int n = s.records == null ? 0 : unread(s);
     String over = s.def.itemWiseUpstream().orElse(null);
     if (over != null && s.expanded) {
       StepState upstream = steps.get(over);
       n += upstream.unfinished + unmade(upstream);
     }
     return n;
+  }
+
+  /** Records of a step over an upload not read yet that will be: a redrive reads its selection. */
+  private int unread(StepState s) {
+    StepState.RecordWindow w = s.records;
+    if (scope == null || scope.wholeStep(s.id())) {
+      return w.count - w.next;
+    }
+    return scope.selectedRecordsFrom(s.id(), w.next);
   }
 
   /** What the database holds for this run once finished; null when too big to keep. */
@@ -518,7 +554,11 @@ final class RunState {
     s.items.put(state.key, state);
     s.setStatus(state, ItemStatus.PENDING);
     s.unfinished++;
-    return recorded.remove(new ItemRef(s.id(), state.key));
+    RecordedAttempt past = recorded.remove(new ItemRef(s.id(), state.key));
+    if (past != null && scope == null) {
+      countAhead(past, -1);
+    }
+    return past;
   }
 
   private void failWithoutRunning(StepState s, Outcome.Failed failure) {

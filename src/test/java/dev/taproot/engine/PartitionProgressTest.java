@@ -131,19 +131,7 @@ class PartitionProgressTest {
         .pollInterval(Duration.ofMillis(50))
         .until(() -> reported(run, partition).path("a").path("running").asInt() == 1);
 
-    // Another instance takes the partition over: this one's next heartbeat finds the lease gone
-    // and stops working on it, so only the row tells what the holder counts.
-    Sql.update(
-        dataSource,
-        "UPDATE run_unit SET owner = 'another-instance', fence = fence + 1, lease_until = ?"
-            + " WHERE run_id = ? AND unit = ?",
-        java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(3600)),
-        run,
-        partition);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> engine.partitionProgress(run, partition, generation).isEmpty());
+    handOver(run, partition, generation);
     forgetAll();
     assertEquals(
         here, counts(run), "the item running in a partition held elsewhere, as its holder said");
@@ -158,6 +146,10 @@ class PartitionProgressTest {
         partition);
     assertNull(said(run, partition), "an expired lease's word is not read");
 
+    // The other instance holds it again (so this one cannot claim it and run 777 itself): its
+    // word is read while the run runs, and not once it is cancelled.
+    handOver(run, partition, generation);
+    assertNotNull(said(run, partition));
     cancel(run);
     assertEquals(
         0,
@@ -291,6 +283,24 @@ class PartitionProgressTest {
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(50))
         .until(() -> succeeded(run, "b") == 1049);
+  }
+
+  /**
+   * Another instance takes the partition over: this one's next heartbeat finds the lease gone and
+   * stops working on it, so only the unit's row tells what the holder counts.
+   */
+  private void handOver(String run, int partition, int generation) {
+    Sql.update(
+        dataSource,
+        "UPDATE run_unit SET owner = 'another-instance', fence = fence + 1, lease_until = ?"
+            + " WHERE run_id = ? AND unit = ?",
+        java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(3600)),
+        run,
+        partition);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> engine.partitionProgress(run, partition, generation).isEmpty());
   }
 
   private static void cancel(String run) {
