@@ -253,8 +253,9 @@ final class RunState {
   /**
    * Items of a step not made yet that may still run, so that pending says what is left, not what
    * fits in a window: the records of an upload not read yet, and one for each item of an item-wise
-   * upstream that has not ended (fewer in the end when the upstream's {@code when} filters some). A
-   * cancelled run makes nothing more.
+   * upstream that has not ended (fewer in the end when the upstream's {@code when} filters some),
+   * and, before it starts, one for each of the upstream's ended items its {@code when} let through.
+   * A cancelled run makes nothing more.
    */
   private int unmade(StepState s) {
     if (cancelled) {
@@ -262,9 +263,14 @@ final class RunState {
     }
     int n = s.records == null ? 0 : unread(s);
     String over = s.def.itemWiseUpstream().orElse(null);
-    if (over != null && s.expanded) {
-      StepState upstream = steps.get(over);
+    StepState upstream = over == null ? null : steps.get(over);
+    if (upstream != null && (s.expanded || scope == null)) {
       n += upstream.unfinished + unmade(upstream);
+      if (!s.expanded) {
+        // Waiting for another step as well: it follows the upstream's ended items when it starts.
+        // (A redrive's follower takes its selection instead, so it is not estimated.)
+        n += upstream.endedToFollow();
+      }
     }
     return n;
   }
@@ -578,6 +584,9 @@ final class RunState {
   private void terminal(StepState s, ItemState item) {
     s.setStatus(item, ItemStatus.of(item.outcome));
     s.unfinished--;
+    if (item.filtered()) {
+      s.filtered++;
+    }
     if (item.blocksDownstream()) {
       s.blocking++;
     }

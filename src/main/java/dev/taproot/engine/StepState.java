@@ -30,6 +30,9 @@ final class StepState {
   int unfinished;
   int blocking;
 
+  /** Ended items skipped by a {@code when}: an item-wise follower makes no item for them. */
+  int filtered;
+
   /** Item-wise step whose other dependencies failed: every item it receives is skipped. */
   boolean upstreamBlocked;
 
@@ -108,6 +111,14 @@ final class StepState {
         counts[ItemStatus.FAILED.ordinal()],
         counts[ItemStatus.SKIPPED.ordinal()],
         blocking);
+  }
+
+  /** Ended items an item-wise follower makes an item for when it starts. */
+  int endedToFollow() {
+    return counts[ItemStatus.SUCCEEDED.ordinal()]
+        + counts[ItemStatus.FAILED.ordinal()]
+        + counts[ItemStatus.SKIPPED.ordinal()]
+        - filtered;
   }
 
   int failed() {

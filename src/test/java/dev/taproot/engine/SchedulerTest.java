@@ -102,6 +102,19 @@ class SchedulerTest {
         total: { function: fn, input: "${{ steps.b.items }}" }
       """;
 
+  /** c follows b's items but starts only once gate is done. */
+  private static final String GATED =
+      """
+      name: gated
+      functions:
+        fn: { ref: fn }
+      steps:
+        a: { function: fn, forEach: "${{ input.items }}", input: "${{ item }}" }
+        b: { function: fn, forEach: "${{ steps.a.items }}", when: "${{ item.output.n > 0 }}" }
+        gate: { function: fn }
+        c: { function: fn, forEach: "${{ steps.b.items }}", needs: [gate] }
+      """;
+
   private static final String RETRY =
       """
       name: retry
@@ -160,7 +173,7 @@ class SchedulerTest {
   /** Compiling a definition's expressions is set-up, not scheduling: it is done once here. */
   @BeforeAll
   static void parseEveryWorkflowOnce() {
-    List.of(DIAMOND, FAN_IN, FILTER, RETRY, RETRY_THEN_SUCCEED, BAD_WHEN, BAD_OUTPUT)
+    List.of(DIAMOND, FAN_IN, FILTER, GATED, RETRY, RETRY_THEN_SUCCEED, BAD_WHEN, BAD_OUTPUT)
         .forEach(RecordingDispatcher::definition);
     for (int maxAttempts = 1; maxAttempts <= 3; maxAttempts++) {
       RecordingDispatcher.definition(PIPELINE.formatted(maxAttempts));
@@ -343,6 +356,23 @@ class SchedulerTest {
     assertEquals(List.of("1", "2"), keys(fanIn(d.take("total", "0"), "b")), "a filter is no gap");
     assertEquals(List.of("b/0#1"), d.recordedItems(), "c/0 is not even skipped");
     assertEquals(counts(2, 0, 0, 0, 0), d.run().progress().get("c"));
+  }
+
+  @Test
+  void aFollowerWaitingForAnotherStepCountsTheItemsItWillFollowAsPending() {
+    RecordingDispatcher d = new RecordingDispatcher(GATED, items(3)).start();
+    assertEquals(counts(3, 0, 0, 0, 0), d.run().progress().get("c"), "one per item of a to come");
+    d.succeed("a", "0", n(0));
+    d.succeed("a", "1", n(1));
+    d.succeed("a", "2", n(2));
+    d.succeed("b", "1", n(11));
+    assertEquals(
+        counts(2, 0, 0, 0, 0),
+        d.run().progress().get("c"),
+        "b/1 ended and b/2 to end; b/0 filtered, so nothing follows it");
+    d.succeed("gate", "0", "{}");
+    assertEquals(List.of("c/1#1"), d.queued().stream().filter(q -> q.startsWith("c/")).toList());
+    assertEquals(counts(2, 0, 0, 0, 0), d.run().progress().get("c"), "the same once it started");
   }
 
   // --- retries and failures ----------------------------------------------------------------------
