@@ -21,6 +21,8 @@ final class RedriveScope {
   private final Map<ItemRef, RecordedAttempt> followed;
   private final Map<String, RecordedRun.Tally> tallies;
   private final RecordedRun recorded;
+
+  /** Sorted once per step, as progress is asked for again and again; read under the run's lock. */
   private final Map<String, int[]> recordIndexes = new HashMap<>();
 
   /**

@@ -106,12 +106,11 @@ final class RunState {
 
   private void countAhead(RecordedAttempt r, int delta) {
     StepState s = steps.get(r.step());
-    if (s != null && finalOutcome(s, r.outcome(), r.attempt())) {
-      endedAhead
-              .computeIfAbsent(s.id(), k -> new int[ItemStatus.values().length])[
-              ItemStatus.of(r.outcome()).ordinal()] +=
-          delta;
+    if (s == null || !finalOutcome(s, r.outcome(), r.attempt())) {
+      return;
     }
+    int[] byStatus = endedAhead.computeIfAbsent(s.id(), k -> new int[ItemStatus.values().length]);
+    byStatus[ItemStatus.of(r.outcome()).ordinal()] += delta;
   }
 
   /**

@@ -76,10 +76,7 @@ class RecordWindowTest {
     assertTrue(!queued.contains("first/" + (window + StepState.RecordWindow.CHUNK) + "#1"));
 
     while (!d.queuedTasks().isEmpty()) {
-      for (ExecutionTask t : d.queuedTasks()) {
-        d.take(t.stepId(), t.itemKey());
-        d.succeed(t, "{\"n\": " + t.itemKey() + "}");
-      }
+      succeedEveryQueued(d);
       long made = d.queuedTasks().stream().filter(t -> t.stepId().equals("first")).count();
       assertTrue(made <= window, "unfinished items of first stay within the window");
       Map<String, Integer> first = d.run().progress().get("first");
@@ -132,10 +129,7 @@ class RecordWindowTest {
     assertEquals(5_000, first.get("pending") + first.get("running"), first.toString());
 
     while (!d.queuedTasks().isEmpty()) {
-      for (ExecutionTask t : d.queuedTasks()) {
-        d.take(t.stepId(), t.itemKey());
-        d.succeed(t, "{\"n\": 1}");
-      }
+      succeedEveryQueued(d);
       Map<String, Integer> now = d.run().progress().get("first");
       assertEquals(count, now.values().stream().mapToInt(Integer::intValue).sum(), now.toString());
       assertEquals(1, now.get("failed"), "the recorded failure counted once: " + now);
@@ -177,6 +171,14 @@ class RecordWindowTest {
         Map.of("pending", count / 2),
         pendingOf(first),
         "every selected record still to run, read or not: " + first);
+  }
+
+  /** Runs each task queued now to success, its output {@code {"n": key}}. */
+  private static void succeedEveryQueued(RecordingDispatcher d) {
+    for (ExecutionTask t : d.queuedTasks()) {
+      d.take(t.stepId(), t.itemKey());
+      d.succeed(t, "{\"n\": " + t.itemKey() + "}");
+    }
   }
 
   private static Map<String, Integer> pendingOf(Map<String, Integer> counts) {
